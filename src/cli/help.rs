@@ -1,0 +1,193 @@
+//! Usage and help text laid out as argparse's `HelpFormatter` lays it out,
+//! at a fixed width of 80 columns so that help never depends on the terminal.
+
+use super::spec::{self, Cmd, Kind, Opt, Pos};
+
+const WIDTH: usize = 78; // argparse: columns - 2
+const MAX_HELP_POSITION: usize = 24;
+
+fn metavar(o: &Opt) -> Option<String> {
+    match o.kind {
+        Kind::Flag | Kind::Help | Kind::Version => None,
+        Kind::Choice(choices) => Some(format!("{{{}}}", choices.join(","))),
+        _ => Some(o.dest.to_uppercase()),
+    }
+}
+
+fn usage_part(o: &Opt) -> String {
+    match metavar(o) {
+        Some(m) => format!("[{} {m}]", o.flags[0]),
+        None => format!("[{}]", o.flags[0]),
+    }
+}
+
+fn invocation(o: &Opt) -> String {
+    match metavar(o) {
+        None => o.flags.join(", "),
+        Some(m) => o.flags.iter().map(|f| format!("{f} {m}")).collect::<Vec<_>>().join(", "),
+    }
+}
+
+fn prog(cmd: Option<&Cmd>) -> String {
+    match cmd {
+        Some(c) => format!("claw {}", c.name),
+        None => "claw".to_string(),
+    }
+}
+
+fn visible(opts: &[Opt]) -> impl Iterator<Item = &Opt> {
+    opts.iter().filter(|o| !o.hidden)
+}
+
+fn choices_metavar() -> String {
+    format!("{{{}}}", spec::COMMANDS.iter().map(|c| c.name).collect::<Vec<_>>().join(","))
+}
+
+/// The `usage: ...` text (without a trailing newline).
+pub fn usage(cmd: Option<&Cmd>) -> String {
+    let prog = prog(cmd);
+    let (opts, pos): (&[Opt], Vec<String>) = match cmd {
+        Some(c) => (c.opts, c.pos.iter().map(|p: &Pos| p.name.to_string()).collect()),
+        None => (spec::TOP, vec![choices_metavar(), "...".to_string()]),
+    };
+    let opt_parts: Vec<String> = visible(opts).map(usage_part).collect();
+    let prefix = "usage: ";
+    let flat: Vec<String> = std::iter::once(prog.clone()).chain(opt_parts.iter().cloned()).chain(pos.iter().cloned()).collect();
+    let one_line = flat.join(" ");
+    if prefix.len() + one_line.len() <= WIDTH {
+        return format!("{prefix}{one_line}");
+    }
+    let indent = " ".repeat(prefix.len() + prog.len() + 1);
+    let mut lines = wrap_parts(&std::iter::once(prog.clone()).chain(opt_parts).collect::<Vec<_>>(), &indent, Some(prefix));
+    lines.extend(wrap_parts(&pos, &indent, None));
+    format!("{prefix}{}", lines.join("\n"))
+}
+
+fn wrap_parts(parts: &[String], indent: &str, prefix: Option<&str>) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line: Vec<&str> = Vec::new();
+    let mut line_len = prefix.map_or(indent.len(), str::len) - 1;
+    for part in parts {
+        if line_len + 1 + part.len() > WIDTH && !line.is_empty() {
+            lines.push(format!("{indent}{}", line.join(" ")));
+            line.clear();
+            line_len = indent.len() - 1;
+        }
+        line.push(part);
+        line_len += part.len() + 1;
+    }
+    if !line.is_empty() {
+        lines.push(format!("{indent}{}", line.join(" ")));
+    }
+    if prefix.is_some() {
+        if let Some(first) = lines.first_mut() {
+            *first = first[indent.len()..].to_string();
+        }
+    }
+    lines
+}
+
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn item(out: &mut String, indent: usize, header: &str, help: &str, help_position: usize) {
+    let action_width = help_position.saturating_sub(indent + 2);
+    let pad = " ".repeat(indent);
+    if help.is_empty() {
+        out.push_str(&format!("{pad}{header}\n"));
+        return;
+    }
+    let lines = wrap_words(help, (WIDTH.saturating_sub(help_position)).max(11));
+    if header.len() <= action_width {
+        out.push_str(&format!("{pad}{header:<action_width$}  {}\n", lines[0]));
+    } else {
+        out.push_str(&format!("{pad}{header}\n{}{}\n", " ".repeat(help_position), lines[0]));
+    }
+    for l in &lines[1..] {
+        out.push_str(&format!("{}{l}\n", " ".repeat(help_position)));
+    }
+}
+
+/// The full `-h` text for the top level (`None`) or one subcommand.
+pub fn help(cmd: Option<&Cmd>) -> String {
+    let mut out = usage(cmd);
+    out.push_str("\n\n");
+    let opts: Vec<&Opt> = visible(cmd.map_or(spec::TOP, |c| c.opts)).collect();
+    let mut rows: Vec<(usize, String, &str)> = Vec::new();
+    match cmd {
+        None => {
+            out.push_str(spec::DESCRIPTION);
+            out.push_str("\n\n");
+            rows.push((2, choices_metavar(), ""));
+            for c in spec::COMMANDS {
+                rows.push((4, c.name.to_string(), c.help));
+            }
+        }
+        Some(c) => {
+            for p in c.pos {
+                rows.push((2, p.name.to_string(), p.help));
+            }
+        }
+    }
+    let opt_rows: Vec<(usize, String, &str)> = opts.iter().map(|o| (2, invocation(o), o.help)).collect();
+    let longest = rows.iter().chain(opt_rows.iter()).map(|(i, h, _)| i + h.len()).max().unwrap_or(0);
+    let help_position = (longest + 2).min(MAX_HELP_POSITION);
+    if !rows.is_empty() {
+        out.push_str("positional arguments:\n");
+        for (indent, header, text) in &rows {
+            item(&mut out, *indent, header, text, help_position);
+        }
+        out.push('\n');
+    }
+    out.push_str("options:\n");
+    for (indent, header, text) in &opt_rows {
+        item(&mut out, *indent, header, text, help_position);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_usage_fits_one_line() {
+        let c = spec::find("load-session").unwrap();
+        let u = usage(Some(c));
+        assert!(u.starts_with("usage: claw load-session [-h] [--directory DIRECTORY]"), "{u}");
+        assert!(u.lines().all(|l| l.len() <= WIDTH), "{u}");
+        assert!(u.trim_end().ends_with("session_id"), "{u}");
+    }
+
+    #[test]
+    fn help_lists_every_option_with_its_description() {
+        let c = spec::find("turn-loop").unwrap();
+        let h = help(Some(c));
+        for o in c.opts {
+            assert!(h.contains(o.flags[o.flags.len() - 1]), "{} missing", o.flags[0]);
+        }
+        assert!(h.contains("total wall-clock budget across all turns"));
+        assert!(h.lines().all(|l| l.len() <= 80), "{h}");
+        let top = help(None);
+        for c in spec::COMMANDS {
+            assert!(top.contains(c.help.split_whitespace().next().unwrap()));
+            assert!(top.contains(&format!("    {}", c.name)));
+        }
+        assert!(!top.contains("--generate"));
+    }
+}

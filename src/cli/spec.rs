@@ -1,0 +1,243 @@
+//! The command surface: the reference's 26 subcommands with their
+//! positionals and options in the reference's order (argparse abbreviation
+//! and ambiguity messages depend on that order), plus claw's own options,
+//! which come last and never make a reference abbreviation ambiguous.
+
+/// How an option takes its value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    /// `action='store_true'`.
+    Flag,
+    /// `type=int`.
+    Int,
+    /// `type=float`.
+    Float,
+    /// A plain string.
+    Str,
+    /// `choices=[...]`.
+    Choice(&'static [&'static str]),
+    /// `action='append'` of strings.
+    Append,
+    /// `action='help'`.
+    Help,
+    /// `action='version'`.
+    Version,
+}
+
+#[derive(Debug)]
+pub struct Opt {
+    pub flags: &'static [&'static str],
+    pub dest: &'static str,
+    pub kind: Kind,
+    pub help: &'static str,
+    /// Left out of help, usage and completions.
+    pub hidden: bool,
+}
+
+#[derive(Debug)]
+pub struct Pos {
+    pub name: &'static str,
+    pub help: &'static str,
+}
+
+#[derive(Debug)]
+pub struct Cmd {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub pos: &'static [Pos],
+    pub opts: &'static [Opt],
+}
+
+pub const FORMATS: &[&str] = &["text", "json"];
+pub const GENERATE: &[&str] = &["complete-bash", "complete-zsh", "complete-fish", "complete-powershell", "man"];
+
+const fn opt(flag: &'static [&'static str], dest: &'static str, kind: Kind, help: &'static str) -> Opt {
+    Opt { flags: flag, dest, kind, help, hidden: false }
+}
+
+const HELP: Opt = opt(&["-h", "--help"], "help", Kind::Help, "show this help message and exit");
+const OUTPUT: Opt = opt(&["--output-format"], "output_format", Kind::Choice(FORMATS), "output format");
+const WORKSPACE: Opt = opt(
+    &["--workspace"],
+    "workspace",
+    Kind::Str,
+    "workspace to report on (default: $CLAW_WORKSPACE, else the current directory)",
+);
+const DIRECTORY: Opt = opt(&["--directory"], "directory", Kind::Str, "session storage directory (default: .port_sessions)");
+const LIMIT5: Opt = opt(&["--limit"], "limit", Kind::Int, "");
+const DENY_TOOL: Opt = opt(&["--deny-tool"], "deny_tool", Kind::Append, "block a tool by name (repeatable, case-insensitive)");
+const DENY_PREFIX: Opt = opt(&["--deny-prefix"], "deny_prefix", Kind::Append, "block tools whose name starts with PREFIX (repeatable)");
+
+const PROMPT: Pos = Pos { name: "prompt", help: "" };
+const TARGET: Pos = Pos { name: "target", help: "" };
+const SESSION_ID: Pos = Pos { name: "session_id", help: "" };
+const NAME: Pos = Pos { name: "name", help: "" };
+
+/// The top-level parser's own options.
+pub static TOP: &[Opt] = &[
+    HELP,
+    opt(&["--version"], "version", Kind::Version, "show program's version number and exit"),
+    WORKSPACE,
+    Opt {
+        flags: &["--generate"],
+        dest: "generate",
+        kind: Kind::Choice(GENERATE),
+        help: "print a shell completion script or the man page",
+        hidden: true,
+    },
+];
+
+pub const DESCRIPTION: &str = "Python porting workspace for the Claude Code rewrite effort";
+
+/// Every subcommand, in the reference's order (its invalid-choice message lists them so).
+pub static COMMANDS: &[Cmd] = &[
+    Cmd { name: "summary", help: "render a Markdown summary of the Python porting workspace", pos: &[], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd { name: "manifest", help: "print the current Python workspace manifest", pos: &[], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd {
+        name: "parity-audit",
+        help: "compare the Python workspace against the local ignored TypeScript archive when available",
+        pos: &[],
+        opts: &[
+            HELP,
+            OUTPUT,
+            WORKSPACE,
+            opt(&["--fail-under"], "fail_under", Kind::Float, "exit 1 when root-file, directory, command or tool coverage is below RATIO (0..1)"),
+        ],
+    },
+    Cmd { name: "setup-report", help: "render the startup/prefetch setup report", pos: &[], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd { name: "command-graph", help: "show command graph segmentation", pos: &[], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd { name: "tool-pool", help: "show assembled tool pool with default settings", pos: &[], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd { name: "bootstrap-graph", help: "show the mirrored bootstrap/runtime graph stages", pos: &[], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd {
+        name: "subsystems",
+        help: "list the current Python modules in the workspace",
+        pos: &[],
+        opts: &[HELP, LIMIT5, OUTPUT, WORKSPACE],
+    },
+    Cmd {
+        name: "commands",
+        help: "list mirrored command entries from the archived snapshot",
+        pos: &[],
+        opts: &[
+            HELP,
+            LIMIT5,
+            opt(&["--query"], "query", Kind::Str, ""),
+            opt(&["--no-plugin-commands"], "no_plugin_commands", Kind::Flag, ""),
+            opt(&["--no-skill-commands"], "no_skill_commands", Kind::Flag, ""),
+            OUTPUT,
+            WORKSPACE,
+        ],
+    },
+    Cmd {
+        name: "tools",
+        help: "list mirrored tool entries from the archived snapshot",
+        pos: &[],
+        opts: &[
+            HELP,
+            LIMIT5,
+            opt(&["--query"], "query", Kind::Str, ""),
+            opt(&["--simple-mode"], "simple_mode", Kind::Flag, ""),
+            opt(&["--no-mcp"], "no_mcp", Kind::Flag, ""),
+            opt(&["--deny-tool"], "deny_tool", Kind::Append, ""),
+            opt(&["--deny-prefix"], "deny_prefix", Kind::Append, ""),
+            OUTPUT,
+            WORKSPACE,
+        ],
+    },
+    Cmd {
+        name: "route",
+        help: "route a prompt across mirrored command/tool inventories",
+        pos: &[PROMPT],
+        opts: &[HELP, LIMIT5, OUTPUT, WORKSPACE, DENY_TOOL, DENY_PREFIX],
+    },
+    Cmd {
+        name: "bootstrap",
+        help: "build a runtime-style session report from the mirrored inventories",
+        pos: &[PROMPT],
+        opts: &[HELP, LIMIT5, OUTPUT, WORKSPACE, DENY_TOOL, DENY_PREFIX],
+    },
+    Cmd {
+        name: "turn-loop",
+        help: "run a small stateful turn loop for the mirrored runtime",
+        pos: &[PROMPT],
+        opts: &[
+            HELP,
+            LIMIT5,
+            opt(&["--max-turns"], "max_turns", Kind::Int, ""),
+            opt(&["--structured-output"], "structured_output", Kind::Flag, ""),
+            opt(&["--timeout-seconds"], "timeout_seconds", Kind::Float, "total wall-clock budget across all turns (#161). Default: unbounded."),
+            opt(
+                &["--continuation-prompt"],
+                "continuation_prompt",
+                Kind::Str,
+                "prompt to submit on turns after the first (#163). Default: None (loop stops after turn 0). Replaces the deprecated implicit \"[turn N]\" suffix that used to pollute the transcript.",
+            ),
+            opt(&["--output-format"], "output_format", Kind::Choice(FORMATS), "output format (#164 Stage B: JSON includes cancel_observed per turn)"),
+            WORKSPACE,
+            DENY_TOOL,
+            DENY_PREFIX,
+        ],
+    },
+    Cmd {
+        name: "flush-transcript",
+        help: "persist and flush a temporary session transcript (#160/#166: claw-native session API)",
+        pos: &[PROMPT],
+        opts: &[
+            HELP,
+            DIRECTORY,
+            OUTPUT,
+            opt(&["--session-id"], "session_id", Kind::Str, "deterministic session ID (default: auto-generated UUID)"),
+            WORKSPACE,
+        ],
+    },
+    Cmd {
+        name: "load-session",
+        help: "load a previously persisted session (#160/#165: claw-native session API)",
+        pos: &[SESSION_ID],
+        opts: &[HELP, DIRECTORY, OUTPUT, WORKSPACE],
+    },
+    Cmd {
+        name: "list-sessions",
+        help: "enumerate stored session IDs (#160: claw-native session API)",
+        pos: &[],
+        opts: &[HELP, DIRECTORY, OUTPUT, WORKSPACE],
+    },
+    Cmd {
+        name: "delete-session",
+        help: "delete a persisted session (#160: idempotent, race-safe)",
+        pos: &[SESSION_ID],
+        opts: &[HELP, DIRECTORY, OUTPUT, WORKSPACE],
+    },
+    Cmd { name: "remote-mode", help: "simulate remote-control runtime branching", pos: &[TARGET], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd { name: "ssh-mode", help: "simulate SSH runtime branching", pos: &[TARGET], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd { name: "teleport-mode", help: "simulate teleport runtime branching", pos: &[TARGET], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd { name: "direct-connect-mode", help: "simulate direct-connect runtime branching", pos: &[TARGET], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd { name: "deep-link-mode", help: "simulate deep-link runtime branching", pos: &[TARGET], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd { name: "show-command", help: "show one mirrored command entry by exact name", pos: &[NAME], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd { name: "show-tool", help: "show one mirrored tool entry by exact name", pos: &[NAME], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd {
+        name: "exec-command",
+        help: "execute a mirrored command shim by exact name",
+        pos: &[NAME, PROMPT],
+        opts: &[HELP, OUTPUT, WORKSPACE],
+    },
+    Cmd {
+        name: "exec-tool",
+        help: "execute a mirrored tool shim by exact name",
+        pos: &[NAME, Pos { name: "payload", help: "" }],
+        opts: &[
+            HELP,
+            OUTPUT,
+            WORKSPACE,
+            DENY_TOOL,
+            DENY_PREFIX,
+            opt(&["--workspace-root"], "workspace_root", Kind::Append, "confine shell and file tools' paths to DIR (repeatable)"),
+            opt(&["--cwd"], "cwd", Kind::Str, "directory relative payload paths start from (default: the first --workspace-root)"),
+        ],
+    },
+];
+
+/// The subcommand named `name`, if any.
+pub fn find(name: &str) -> Option<&'static Cmd> {
+    COMMANDS.iter().find(|c| c.name == name)
+}

@@ -1,0 +1,63 @@
+//! `route`.
+
+use super::Ctx;
+use crate::error::Result;
+use crate::output::Reply;
+use crate::pyfmt::int::PyInt;
+use crate::pyfmt::json::Json;
+use crate::router::{self, Match};
+use crate::runtime::denials;
+
+pub fn matches_json(matches: &[Match<'_>]) -> Json {
+    Json::List(
+        matches
+            .iter()
+            .map(|m| {
+                Json::obj([
+                    ("kind", Json::str(m.kind.as_str())),
+                    ("name", Json::str(m.name)),
+                    ("score", Json::int(m.score)),
+                    ("source_hint", Json::str(m.source_hint)),
+                ])
+            })
+            .collect(),
+    )
+}
+
+pub fn route(ctx: &Ctx<'_>) -> Result<Reply> {
+    let commands = ctx.source.commands()?;
+    let tools = ctx.source.tools()?;
+    let prompt = ctx.inv.pos("prompt");
+    let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(5));
+    let matches = router::route(prompt, limit.get(), &commands, &tools);
+    let deny = ctx.deny();
+    // Deny lists are claw's own; without them the output is the reference's.
+    let blocked = if deny.is_empty() { Vec::new() } else { denials(&matches, &deny) };
+    if ctx.json() {
+        let mut fields = vec![
+            ("prompt", Json::str(prompt)),
+            ("limit", Json::pyint(&limit)),
+            ("match_count", Json::int(matches.len())),
+            ("matches", matches_json(&matches)),
+        ];
+        if !deny.is_empty() {
+            fields.push((
+                "permission_denials",
+                Json::List(
+                    blocked
+                        .iter()
+                        .map(|d| Json::obj([("tool_name", Json::str(&d.tool_name)), ("reason", Json::str(&d.reason))]))
+                        .collect(),
+                ),
+            ));
+        }
+        return Ok(Reply::fields(fields));
+    }
+    if matches.is_empty() {
+        return Ok(Reply::line("No mirrored command/tool matches found."));
+    }
+    let mut lines: Vec<String> =
+        matches.iter().map(|m| format!("{}\t{}\t{}\t{}", m.kind.as_str(), m.name, m.score, m.source_hint)).collect();
+    lines.extend(blocked.iter().map(|d| format!("denied\t{}\t{}", d.tool_name, d.reason)));
+    Ok(Reply::line(lines.join("\n")))
+}

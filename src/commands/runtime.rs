@@ -1,0 +1,95 @@
+//! `bootstrap` and `turn-loop`.
+
+use super::Ctx;
+use super::route::matches_json;
+use crate::error::Result;
+use crate::output::Reply;
+use crate::pyfmt::int::PyInt;
+use crate::pyfmt::json::Json;
+use crate::runtime::{self, LoopOptions};
+
+pub fn bootstrap(ctx: &Ctx<'_>) -> Result<Reply> {
+    let commands = ctx.source.commands()?;
+    let tools = ctx.source.tools()?;
+    let prompt = ctx.inv.pos("prompt");
+    let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(5));
+    let session = runtime::bootstrap(prompt, limit.get(), &commands, &tools, &ctx.deny(), &ctx.workspace())?;
+    if !ctx.json() {
+        return Ok(Reply::line(session.as_markdown()));
+    }
+    let setup = &session.setup;
+    Ok(Reply::fields([
+        ("prompt", Json::str(prompt)),
+        ("limit", Json::pyint(&limit)),
+        (
+            "setup",
+            Json::obj([
+                ("python_version", Json::str(&setup.python_version)),
+                ("implementation", Json::str(&setup.implementation)),
+                ("platform_name", Json::str(&setup.platform_name)),
+                ("test_command", Json::str(&setup.test_command)),
+            ]),
+        ),
+        ("routed_matches", matches_json(&session.matches)),
+        ("command_execution_messages", Json::strs(&session.command_execs)),
+        ("tool_execution_messages", Json::strs(&session.tool_execs)),
+        (
+            "turn",
+            Json::obj([
+                ("prompt", Json::str(&session.turn.prompt)),
+                ("output", Json::str(&session.turn.output)),
+                ("stop_reason", Json::str(session.turn.stop_reason.as_str())),
+                ("cancel_observed", Json::Bool(session.turn.cancel_observed)),
+            ]),
+        ),
+        ("persisted_session_path", Json::str(&session.persisted_path)),
+    ]))
+}
+
+pub fn turn_loop(ctx: &Ctx<'_>) -> Result<Reply> {
+    let commands = ctx.source.commands()?;
+    let tools = ctx.source.tools()?;
+    let prompt = ctx.inv.pos("prompt");
+    let max_turns = ctx.inv.int("max_turns").cloned().unwrap_or(PyInt::from_i64(3));
+    let opts = LoopOptions {
+        limit: ctx.limit(5),
+        max_turns: max_turns.get(),
+        structured_output: ctx.inv.flag("structured_output"),
+        timeout_seconds: ctx.inv.float("timeout_seconds"),
+        continuation_prompt: ctx.inv.str("continuation_prompt"),
+    };
+    let results = runtime::turn_loop(prompt, &opts, &commands, &tools, &ctx.deny());
+    let last = results.last();
+    let exit = if last.is_some_and(|r| r.stop_reason == crate::query_engine::StopReason::Timeout) { 2 } else { 0 };
+    if !ctx.json() {
+        let mut text = String::new();
+        for (i, r) in results.iter().enumerate() {
+            text.push_str(&format!("## Turn {}\n{}\nstop_reason={}\n", i + 1, r.output, r.stop_reason.as_str()));
+        }
+        return Ok(crate::output::Reply { exit, body: crate::output::Body::Text(text) });
+    }
+    let turns = results
+        .iter()
+        .map(|r| {
+            Json::obj([
+                ("prompt", Json::str(&r.prompt)),
+                ("output", Json::str(&r.output)),
+                ("stop_reason", Json::str(r.stop_reason.as_str())),
+                ("cancel_observed", Json::Bool(r.cancel_observed)),
+                ("matched_commands", Json::strs(&r.matched_commands)),
+                ("matched_tools", Json::strs(&r.matched_tools)),
+            ])
+        })
+        .collect();
+    Ok(Reply::fields([
+        ("prompt", Json::str(prompt)),
+        ("max_turns", Json::pyint(&max_turns)),
+        ("turns_completed", Json::int(results.len())),
+        ("timeout_seconds", opts.timeout_seconds.map_or(Json::Null, Json::Float)),
+        ("continuation_prompt", Json::opt_str(opts.continuation_prompt)),
+        ("turns", Json::List(turns)),
+        ("final_stop_reason", last.map_or(Json::Null, |r| Json::str(r.stop_reason.as_str()))),
+        ("final_cancel_observed", Json::Bool(last.is_some_and(|r| r.cancel_observed))),
+    ])
+    .with_exit(exit))
+}

@@ -1,0 +1,132 @@
+//! `flush-transcript`, `load-session`, `list-sessions`, `delete-session`.
+
+use super::Ctx;
+use crate::error::{ClawError, Result};
+use crate::output::Reply;
+use crate::pyfmt::json::Json;
+use crate::query_engine::{Config, Engine};
+use crate::session_store::{self, LoadError, Store};
+use crate::workspace::py_bool;
+
+fn store(ctx: &Ctx<'_>) -> Store {
+    Store::new(ctx.inv.str("directory"))
+}
+
+/// A typed failure with the reference's per-command fields.
+fn failure(ctx: &Ctx<'_>, status_key: &str, err: Json, text: String) -> Reply {
+    if !ctx.json() {
+        return Reply::line(text).with_exit(1);
+    }
+    let id = ctx.inv.str("session_id").unwrap_or_default();
+    Reply::fields([("session_id", Json::str(id)), (status_key, Json::Bool(false)), ("error", err)]).with_exit(1)
+}
+
+fn invalid_id(ctx: &Ctx<'_>, status_key: &str, e: &ClawError) -> Reply {
+    let err = Json::obj([("kind", Json::str(e.kind())), ("message", Json::str(e.to_string())), ("retryable", Json::Bool(false))]);
+    failure(ctx, status_key, err, format!("error: {e}"))
+}
+
+pub fn flush(ctx: &Ctx<'_>) -> Result<Reply> {
+    let mut engine = Engine::new(Config::default());
+    if let Some(id) = ctx.inv.str("session_id").filter(|s| !s.is_empty()) {
+        if let Err(e) = session_store::validate_id(id) {
+            return Ok(invalid_id(ctx, "flushed", &e));
+        }
+        engine.session_id = id.to_string();
+    }
+    engine.submit(ctx.inv.pos("prompt"), &[], &[], &[]);
+    let stored = engine.stored();
+    let path = match store(ctx).save(&stored) {
+        Ok(p) => p,
+        Err(e) => {
+            let err = Json::obj([("kind", Json::str(e.kind())), ("message", Json::str(e.to_string())), ("retryable", Json::Bool(e.retryable()))]);
+            return Ok(failure(ctx, "flushed", err, format!("error: {e}")));
+        }
+    };
+    if !ctx.json() {
+        return Ok(Reply::line(format!("{path}\nflushed={}", py_bool(engine.transcript_flushed))));
+    }
+    Ok(Reply::fields([
+        ("session_id", Json::str(&engine.session_id)),
+        ("path", Json::str(path)),
+        ("flushed", Json::Bool(engine.transcript_flushed)),
+        ("messages_count", Json::int(engine.messages.len())),
+        ("input_tokens", Json::Int(engine.usage.input_tokens as i64)),
+        ("output_tokens", Json::Int(engine.usage.output_tokens as i64)),
+    ]))
+}
+
+pub fn load(ctx: &Ctx<'_>) -> Result<Reply> {
+    let id = ctx.inv.pos("session_id");
+    if let Err(e) = session_store::validate_id(id) {
+        return Ok(invalid_id(ctx, "loaded", &e));
+    }
+    let store = store(ctx);
+    let directory = ctx.inv.str("directory").map_or(session_store::DEFAULT_DIR.to_string(), session_store::display_dir);
+    let (kind, message, retryable) = match store.load(id) {
+        Ok(s) => {
+            if !ctx.json() {
+                return Ok(Reply::line(format!("{}\n{} messages\nin={} out={}", s.session_id, s.messages.len(), s.input_tokens, s.output_tokens)));
+            }
+            return Ok(Reply::fields([
+                ("session_id", Json::str(&s.session_id)),
+                ("loaded", Json::Bool(true)),
+                ("messages_count", Json::int(s.messages.len())),
+                ("input_tokens", Json::Int(s.input_tokens as i64)),
+                ("output_tokens", Json::Int(s.output_tokens as i64)),
+            ]));
+        }
+        Err(LoadError::NotFound { message }) => ("session_not_found", message, false),
+        Err(LoadError::Failed { message }) => ("session_load_failed", message, true),
+    };
+    let err = Json::obj([
+        ("kind", Json::str(kind)),
+        ("message", Json::str(&message)),
+        ("directory", Json::str(directory)),
+        ("retryable", Json::Bool(retryable)),
+    ]);
+    Ok(failure(ctx, "loaded", err, format!("error: {message}")))
+}
+
+pub fn list(ctx: &Ctx<'_>) -> Result<Reply> {
+    let ids = match store(ctx).list() {
+        Ok(ids) => ids,
+        Err(e) => {
+            if !ctx.json() {
+                return Ok(Reply::line(format!("error: {e}")).with_exit(1));
+            }
+            let err = Json::obj([("kind", Json::str("session_list_failed")), ("message", Json::str(e.to_string())), ("retryable", Json::Bool(true))]);
+            return Ok(Reply::fields([("sessions", Json::List(vec![])), ("count", Json::Int(0)), ("error", err)]).with_exit(1));
+        }
+    };
+    if ctx.json() {
+        return Ok(Reply::fields([("sessions", Json::strs(&ids)), ("count", Json::int(ids.len()))]));
+    }
+    if ids.is_empty() {
+        return Ok(Reply::line("(no sessions)"));
+    }
+    Ok(Reply::line(ids.join("\n")))
+}
+
+pub fn delete(ctx: &Ctx<'_>) -> Result<Reply> {
+    let id = ctx.inv.pos("session_id");
+    if let Err(e) = session_store::validate_id(id) {
+        return Ok(invalid_id(ctx, "deleted", &e));
+    }
+    match store(ctx).delete(id) {
+        Ok(deleted) => {
+            if ctx.json() {
+                return Ok(Reply::fields([
+                    ("session_id", Json::str(id)),
+                    ("deleted", Json::Bool(deleted)),
+                    ("status", Json::str(if deleted { "deleted" } else { "not_found" })),
+                ]));
+            }
+            Ok(Reply::line(if deleted { format!("deleted: {id}") } else { format!("not found: {id}") }))
+        }
+        Err(message) => {
+            let err = Json::obj([("kind", Json::str("session_delete_failed")), ("message", Json::str(&message)), ("retryable", Json::Bool(true))]);
+            Ok(failure(ctx, "deleted", err, format!("error: {message}")))
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! claw's typed errors.  Modules return these; the edge (`app.rs`) turns
+//! them into a text message or a JSON envelope with a stable `kind`.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ClawError {
+    /// Reference data (embedded or `CLAW_REFERENCE_DATA`) could not be used.
+    #[error("reference data {file}: {problem}")]
+    Snapshot { file: String, problem: String },
+
+    /// A session id that is not a plain file name.
+    #[error("invalid session id {id}: {reason}")]
+    InvalidSessionId { id: String, reason: &'static str },
+
+    /// The session store could not be written.
+    #[error("{0}")]
+    SessionSave(String),
+
+    /// The workspace could not be scanned.
+    #[error("workspace {path}: {problem}")]
+    Workspace { path: String, problem: String },
+
+    /// Writing the report failed for a reason other than a closed pipe.
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl ClawError {
+    /// The `error.kind` of the JSON envelope.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ClawError::Snapshot { .. } => "reference_data_invalid",
+            ClawError::InvalidSessionId { .. } => "invalid_session_id",
+            ClawError::SessionSave(_) => "session_save_failed",
+            ClawError::Workspace { .. } => "workspace_unreadable",
+            ClawError::Output(_) => "output_failed",
+        }
+    }
+
+    /// Whether retrying the same call may succeed.
+    pub fn retryable(&self) -> bool {
+        matches!(self, ClawError::SessionSave(_) | ClawError::Output(_))
+    }
+}
+
+pub type Result<T, E = ClawError> = std::result::Result<T, E>;

@@ -1,0 +1,5 @@
+//! `--generate`: shell completions and the man page.
+
+pub fn render(what: &str) -> String {
+    format!("{what}\n")
+}

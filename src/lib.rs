@@ -1,0 +1,21 @@
+//! claw: a Rust port of the claw-code Python parity harness.
+//!
+//! `app::run` is the whole CLI; `main.rs` only hands it argv and stdio.
+
+pub mod app;
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod generate;
+pub mod output;
+pub mod path_scope;
+pub mod permissions;
+pub mod pyfmt;
+pub mod query_engine;
+pub mod router;
+pub mod runtime;
+pub mod session_store;
+pub mod setup;
+pub mod snapshot;
+pub mod workspace;

@@ -1,0 +1,45 @@
+//! `ToolPermissionContext`: deny lists by exact (case-insensitive) name and
+//! by name prefix.
+
+use crate::pyfmt::text::lower;
+
+#[derive(Debug, Clone, Default)]
+pub struct Deny {
+    names: Vec<String>,
+    prefixes: Vec<String>,
+}
+
+impl Deny {
+    pub fn new(names: &[String], prefixes: &[String]) -> Deny {
+        Deny { names: names.iter().map(|n| lower(n)).collect(), prefixes: prefixes.iter().map(|p| lower(p)).collect() }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.prefixes.is_empty()
+    }
+
+    /// `ToolPermissionContext.blocks(tool_name)`.
+    pub fn blocks(&self, tool_name: &str) -> bool {
+        if self.is_empty() {
+            return false;
+        }
+        let lowered = lower(tool_name);
+        self.names.contains(&lowered) || self.prefixes.iter().any(|p| lowered.starts_with(p.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_by_name_and_prefix_ignoring_case() {
+        let d = Deny::new(&["BashTool".into()], &["File".into()]);
+        assert!(d.blocks("bashtool"));
+        assert!(d.blocks("FileReadTool"));
+        assert!(!d.blocks("Bash"));
+        assert!(!Deny::default().blocks("BashTool"));
+        // An empty prefix blocks everything, as `str.startswith('')` does.
+        assert!(Deny::new(&[], &["".into()]).blocks("x"));
+    }
+}

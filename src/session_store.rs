@@ -1,0 +1,266 @@
+//! The session store: `<dir>/<session_id>.json`, in the reference's format
+//! (`json.dumps(indent=2)` of `session_id`, `messages`, `input_tokens`,
+//! `output_tokens`, no trailing newline), so either tool reads the other's.
+//!
+//! Beyond the reference: ids that are not plain file names are refused before
+//! any file-system access; every write goes to a temp file in the same
+//! directory and is renamed into place, so no reader ever sees a torn file;
+//! temp files never end in `.json`, so they are never listed as sessions.
+
+use std::fs;
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::{ClawError, Result};
+use crate::pyfmt::json::{Json, dumps_indent};
+use crate::pyfmt::repr::str_repr;
+use crate::snapshot::io_reason;
+
+pub const DEFAULT_DIR: &str = ".port_sessions";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSession {
+    pub session_id: String,
+    pub messages: Vec<String>,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+}
+
+impl StoredSession {
+    pub fn to_file_text(&self) -> String {
+        dumps_indent(
+            &Json::obj([
+                ("session_id", Json::str(&self.session_id)),
+                ("messages", Json::strs(&self.messages)),
+                ("input_tokens", Json::Int(self.input_tokens as i64)),
+                ("output_tokens", Json::Int(self.output_tokens as i64)),
+            ]),
+            2,
+        )
+    }
+}
+
+/// Why a load failed.
+#[derive(Debug)]
+pub enum LoadError {
+    /// No such session (`session_not_found`).
+    NotFound { message: String },
+    /// The file exists but is unreadable or malformed (`session_load_failed`).
+    Failed { message: String },
+}
+
+/// Refuse ids that could name anything but a plain file in the store.
+pub fn validate_id(id: &str) -> Result<()> {
+    let reason = if id.is_empty() {
+        "a session id must not be empty"
+    } else if id == "." || id == ".." {
+        "'.' and '..' are not session ids"
+    } else if id.contains('/') || id.contains('\\') {
+        "a session id must not contain '/' or '\\'"
+    } else if id.contains('\0') {
+        "a session id must not contain NUL"
+    } else if id.len() > 255 {
+        "a session id must be at most 255 bytes"
+    } else {
+        return Ok(());
+    };
+    Err(ClawError::InvalidSessionId { id: str_repr(id), reason })
+}
+
+/// `str(Path(dir))`: what Python prints for a directory argument.
+pub fn display_dir(dir: &str) -> String {
+    if dir.is_empty() {
+        return ".".into();
+    }
+    let lead = if dir.starts_with("//") && !dir.starts_with("///") {
+        "//"
+    } else if dir.starts_with('/') {
+        "/"
+    } else {
+        ""
+    };
+    let parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let joined = parts.join("/");
+    match (lead, joined.is_empty()) {
+        ("", true) => ".".into(),
+        (l, _) => format!("{l}{joined}"),
+    }
+}
+
+/// A store rooted at one directory.
+pub struct Store {
+    dir: String,
+}
+
+impl Store {
+    pub fn new(dir: Option<&str>) -> Store {
+        Store { dir: display_dir(dir.unwrap_or(DEFAULT_DIR)) }
+    }
+
+    /// The directory as the reference prints it.
+    pub fn dir(&self) -> &str {
+        &self.dir
+    }
+
+    /// `str(dir / f'{id}.json')`.
+    pub fn path_of(&self, id: &str) -> String {
+        if self.dir == "." { format!("{id}.json") } else { format!("{}/{id}.json", self.dir.trim_end_matches('/')) }
+    }
+
+    /// Write a session atomically; returns the path as the reference prints it.
+    pub fn save(&self, session: &StoredSession) -> Result<String> {
+        validate_id(&session.session_id)?;
+        let fail = |what: &str, e: &std::io::Error| ClawError::SessionSave(format!("cannot {what} {}: {}", str_repr(&self.dir), io_reason(e)));
+        fs::create_dir_all(&self.dir).map_err(|e| fail("create session directory", &e))?;
+        let target = self.path_of(&session.session_id);
+        let tmp = temp_path(Path::new(&self.dir));
+        let written = (|| -> std::io::Result<()> {
+            let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+            f.write_all(session.to_file_text().as_bytes())?;
+            f.sync_all()?;
+            fs::rename(&tmp, &target)
+        })();
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(fail("write session into", &e));
+        }
+        Ok(target)
+    }
+
+    pub fn load(&self, id: &str) -> std::result::Result<StoredSession, LoadError> {
+        let path = self.path_of(id);
+        let text = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                // Python's KeyError str() is the repr of its message.
+                let msg = format!("session {} not found in {}", str_repr(id), self.dir);
+                return Err(LoadError::NotFound { message: str_repr(&msg) });
+            }
+            Err(e) => return Err(LoadError::Failed { message: os_error_text(&e, &path) }),
+        };
+        parse_session(&text).map_err(|problem| LoadError::Failed { message: format!("session file {} {problem}", str_repr(&path)) })
+    }
+
+    /// Stored session ids, sorted by code point (`sorted(p.stem for p in dir.glob('*.json'))`).
+    pub fn list(&self) -> Result<Vec<String>> {
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) if e.kind() == ErrorKind::NotADirectory => return Ok(Vec::new()),
+            Err(e) => return Err(ClawError::SessionSave(format!("cannot list {}: {}", str_repr(&self.dir), io_reason(&e)))),
+        };
+        let mut ids = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| ClawError::SessionSave(format!("cannot list {}: {}", str_repr(&self.dir), io_reason(&e))))?;
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if let Some(stem) = name.strip_suffix(".json") {
+                if !stem.is_empty() {
+                    ids.push(stem.to_string());
+                }
+            }
+        }
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
+    /// Delete a session; `Ok(false)` when there was none (idempotent).
+    pub fn delete(&self, id: &str) -> std::result::Result<bool, String> {
+        let path = self.path_of(id);
+        match fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
+            _ => {}
+        }
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(format!(
+                "session {} exists in {} but could not be deleted: {}",
+                str_repr(id),
+                self.dir,
+                os_error_text(&e, &path)
+            )),
+        }
+    }
+}
+
+/// Python's `str(OSError)`: `[Errno 21] Is a directory: 'path'`.
+fn os_error_text(e: &std::io::Error, path: &str) -> String {
+    match e.raw_os_error() {
+        Some(code) => format!("[Errno {code}] {}: {}", io_reason(e), str_repr(path)),
+        None => format!("{}: {}", io_reason(e), str_repr(path)),
+    }
+}
+
+fn temp_path(dir: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    dir.join(format!(".claw-tmp-{}-{n}-{nanos}", std::process::id()))
+}
+
+/// Validate a session file's JSON: every field present with the right type.
+fn parse_session(bytes: &[u8]) -> std::result::Result<StoredSession, String> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| format!("is not valid JSON: {e}"))?;
+    let obj = value.as_object().ok_or("is not a JSON object")?;
+    let field = |name: &str| obj.get(name).ok_or(format!("lacks the field {}", str_repr(name)));
+    let session_id = field("session_id")?.as_str().ok_or("has a non-string 'session_id'")?.to_string();
+    let messages = field("messages")?
+        .as_array()
+        .ok_or("has a 'messages' that is not a list")?
+        .iter()
+        .map(|m| m.as_str().map(str::to_string))
+        .collect::<Option<Vec<_>>>()
+        .ok_or("has a message that is not a string")?;
+    let count = |name: &str| -> std::result::Result<u64, String> {
+        field(name)?.as_u64().ok_or(format!("has a {} that is not a non-negative integer", str_repr(name)))
+    };
+    Ok(StoredSession { session_id, messages, input_tokens: count("input_tokens")?, output_tokens: count("output_tokens")? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_ids_are_refused() {
+        for bad in ["", ".", "..", "../x", "a/b", "a\\b", "a\0b", &"x".repeat(256)] {
+            assert!(matches!(validate_id(bad), Err(ClawError::InvalidSessionId { .. })), "{bad:?}");
+        }
+        for good in ["alpha", "a b", "caf\u{e9}", "-x", "..x", &"x".repeat(255)] {
+            assert!(validate_id(good).is_ok(), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn directories_print_like_pathlib() {
+        assert_eq!(display_dir("store/nested/"), "store/nested");
+        assert_eq!(display_dir("./a//b/."), "a/b");
+        assert_eq!(display_dir("."), ".");
+        assert_eq!(display_dir("/"), "/");
+        assert_eq!(display_dir("//x"), "//x");
+        assert_eq!(Store::new(Some(".")).path_of("a"), "a.json");
+        assert_eq!(Store::new(None).path_of("a"), ".port_sessions/a.json");
+    }
+
+    #[test]
+    fn file_format_is_json_dumps_indent_2() {
+        let s = StoredSession { session_id: "handmade".into(), messages: vec!["a".into(), "b c".into()], input_tokens: 3, output_tokens: 9 };
+        assert_eq!(
+            s.to_file_text(),
+            "{\n  \"session_id\": \"handmade\",\n  \"messages\": [\n    \"a\",\n    \"b c\"\n  ],\n  \"input_tokens\": 3,\n  \"output_tokens\": 9\n}"
+        );
+        assert_eq!(parse_session(s.to_file_text().as_bytes()).unwrap(), s);
+    }
+
+    #[test]
+    fn malformed_files_name_the_problem() {
+        assert!(parse_session(b"{not json").unwrap_err().contains("not valid JSON"));
+        assert!(parse_session(b"[]").unwrap_err().contains("not a JSON object"));
+        let missing = br#"{"session_id": "x", "messages": [], "input_tokens": 1}"#;
+        assert!(parse_session(missing).unwrap_err().contains("'output_tokens'"));
+        let wrong = br#"{"session_id": "x", "messages": "abc", "input_tokens": 1, "output_tokens": 2}"#;
+        assert!(parse_session(wrong).unwrap_err().contains("'messages'"));
+    }
+}

@@ -1,0 +1,136 @@
+//! The workspace claw reports on: `--workspace DIR`, else `$CLAW_WORKSPACE`,
+//! else the current directory.  Its port root is `DIR/src`.  Scans happen
+//! only when a command reports on the workspace.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root as an absolute, symlink-resolved path where possible.
+pub fn root(option: Option<&str>) -> PathBuf {
+    let raw = match option {
+        Some(dir) => PathBuf::from(dir),
+        None => match std::env::var_os("CLAW_WORKSPACE") {
+            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+            _ => PathBuf::from("."),
+        },
+    };
+    absolute(&raw)
+}
+
+/// `Path.resolve()`: canonical when the path exists, else made absolute.
+pub fn absolute(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf())
+    };
+    let mut out = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Count regular files under `dir` (recursively) whose name satisfies `keep`.
+/// Unreadable subdirectories are skipped, as `Path.rglob` skips them.
+pub fn count_files(dir: &Path, keep: &dyn Fn(&str) -> bool) -> usize {
+    let mut count = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for entry in entries.flatten() {
+            let Ok(ft) = entry.file_type() else { continue };
+            let path = entry.path();
+            if ft.is_dir() {
+                stack.push(path);
+            } else if (ft.is_file() || (ft.is_symlink() && path.is_file()))
+                && entry.file_name().to_str().is_some_and(keep)
+            {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+/// `PortContext`: the workspace layout and its file counts.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub source_root: PathBuf,
+    pub tests_root: PathBuf,
+    pub assets_root: PathBuf,
+    pub archive_root: PathBuf,
+    pub python_file_count: usize,
+    pub test_file_count: usize,
+    pub asset_file_count: usize,
+    pub archive_available: bool,
+}
+
+pub const ARCHIVE_SUBPATH: &str = "archive/claude_code_ts_snapshot/src";
+
+impl Context {
+    pub fn build(root: &Path) -> Context {
+        let py = |n: &str| n.ends_with(".py");
+        let source_root = root.join("src");
+        let tests_root = root.join("tests");
+        let assets_root = root.join("assets");
+        let archive_root = root.join(ARCHIVE_SUBPATH);
+        Context {
+            python_file_count: count_files(&source_root, &py),
+            test_file_count: count_files(&tests_root, &py),
+            asset_file_count: count_files(&assets_root, &|_| true),
+            archive_available: archive_root.exists(),
+            source_root,
+            tests_root,
+            assets_root,
+            archive_root,
+        }
+    }
+
+    /// `render_context(context)`.
+    pub fn render(&self) -> String {
+        [
+            format!("Source root: {}", self.source_root.display()),
+            format!("Test root: {}", self.tests_root.display()),
+            format!("Assets root: {}", self.assets_root.display()),
+            format!("Archive root: {}", self.archive_root.display()),
+            format!("Python files: {}", self.python_file_count),
+            format!("Test files: {}", self.test_file_count),
+            format!("Assets: {}", self.asset_file_count),
+            format!("Archive available: {}", py_bool(self.archive_available)),
+        ]
+        .join("\n")
+    }
+}
+
+/// Python's `str(bool)`.
+pub fn py_bool(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_counts_python_tests_and_assets() {
+        let dir = std::env::temp_dir().join(format!("claw-ctx-{}", std::process::id()));
+        for (p, body) in [("src/a.py", ""), ("src/pkg/b.py", ""), ("src/c.rs", ""), ("tests/t.py", ""), ("assets/x.png", ""), ("assets/d/y", "")] {
+            let path = dir.join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, body).unwrap();
+        }
+        let c = Context::build(&dir);
+        assert_eq!((c.python_file_count, c.test_file_count, c.asset_file_count, c.archive_available), (2, 1, 2, false));
+        assert!(c.render().contains("Archive available: False"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
