@@ -13,6 +13,9 @@ use crate::error::{ClawError, Result};
 /// Override files larger than this are refused rather than read.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
+/// Above this size the two inventories are loaded on two threads.
+const PARALLEL_BYTES: u64 = 1 << 20;
+
 const COMMANDS_FILE: &str = "commands_snapshot.json";
 const TOOLS_FILE: &str = "tools_snapshot.json";
 const ARCHIVE_FILE: &str = "archive_surface_snapshot.json";
@@ -94,19 +97,168 @@ impl Source {
 
     fn parse<T: Deserialize<'static>>(&self, file: &str, embedded: &'static str) -> Result<T> {
         let text = self.text(file, embedded)?;
+        self.parse_text(file, text)
+    }
+
+    fn parse_text<T: Deserialize<'static>>(&self, file: &str, text: &'static str) -> Result<T> {
         serde_json::from_str(text).map_err(|e| ClawError::Snapshot { file: self.describe(file), problem: e.to_string() })
     }
 
+    fn modules(&self, file: &str, embedded: &'static str) -> Result<Vec<Module>> {
+        let text = self.text(file, embedded)?;
+        // The fast scanner accepts the common shape; anything else (and every
+        // error) goes through serde_json, which names the problem.
+        match fast::modules(text) {
+            Some(modules) => Ok(modules),
+            None => self.parse_text(file, text),
+        }
+    }
+
     pub fn commands(&self) -> Result<Vec<Module>> {
-        self.parse(COMMANDS_FILE, EMBEDDED_COMMANDS)
+        self.modules(COMMANDS_FILE, EMBEDDED_COMMANDS)
     }
 
     pub fn tools(&self) -> Result<Vec<Module>> {
-        self.parse(TOOLS_FILE, EMBEDDED_TOOLS)
+        self.modules(TOOLS_FILE, EMBEDDED_TOOLS)
+    }
+
+    /// Both inventories; large override files are read and parsed in parallel.
+    pub fn commands_and_tools(&self) -> Result<(Vec<Module>, Vec<Module>)> {
+        let big = match self {
+            Source::Embedded => false,
+            Source::Dir(dir) => [COMMANDS_FILE, TOOLS_FILE]
+                .iter()
+                .all(|f| std::fs::metadata(dir.join(f)).is_ok_and(|m| m.len() > PARALLEL_BYTES)),
+        };
+        if !big {
+            return Ok((self.commands()?, self.tools()?));
+        }
+        std::thread::scope(|scope| {
+            let tools = scope.spawn(|| self.tools());
+            let commands = self.commands();
+            let tools = tools.join().unwrap_or_else(|_| Err(ClawError::Snapshot { file: self.describe(TOOLS_FILE), problem: "reader thread failed".into() }));
+            Ok((commands?, tools?))
+        })
     }
 
     pub fn archive_surface(&self) -> Result<ArchiveSurface> {
         self.parse(ARCHIVE_FILE, EMBEDDED_ARCHIVE)
+    }
+}
+
+/// A scanner for the snapshot shape (an array of flat objects with string
+/// values and exactly the three known keys), several times faster than a
+/// general JSON parser.  It returns `None` for anything else, including
+/// every malformed input, so that serde_json can report the error.
+mod fast {
+    use std::borrow::Cow;
+
+    use super::Module;
+
+    struct Cursor {
+        text: &'static str,
+        pos: usize,
+    }
+
+    impl Cursor {
+        fn ws(&mut self) {
+            let b = self.text.as_bytes();
+            while self.pos < b.len() && matches!(b[self.pos], b' ' | b'\t' | b'\n' | b'\r') {
+                self.pos += 1;
+            }
+        }
+
+        fn eat(&mut self, c: u8) -> Option<()> {
+            self.ws();
+            (self.text.as_bytes().get(self.pos) == Some(&c)).then(|| self.pos += 1)
+        }
+
+        fn peek(&mut self) -> Option<u8> {
+            self.ws();
+            self.text.as_bytes().get(self.pos).copied()
+        }
+
+        fn string(&mut self) -> Option<Cow<'static, str>> {
+            self.eat(b'"')?;
+            let b = self.text.as_bytes();
+            let start = self.pos;
+            let mut escaped = false;
+            loop {
+                let i = self.pos + memchr::memchr2(b'"', b'\\', &b[self.pos..])?;
+                if b[i] == b'"' {
+                    self.pos = i + 1;
+                    let raw = &self.text[start..i];
+                    // Other control bytes were ruled out for the whole text.
+                    if memchr::memchr3(b'\n', b'\r', b'\t', raw.as_bytes()).is_some() {
+                        return None;
+                    }
+                    if !escaped {
+                        return Some(Cow::Borrowed(raw));
+                    }
+                    return serde_json::from_str::<String>(&self.text[start - 1..=i]).ok().map(Cow::Owned);
+                }
+                escaped = true;
+                self.pos = i + 2;
+                if self.pos > b.len() {
+                    return None;
+                }
+            }
+        }
+
+        fn module(&mut self) -> Option<Module> {
+            self.eat(b'{')?;
+            let (mut name, mut hint, mut resp) = (None, None, None);
+            loop {
+                let key = self.string()?;
+                self.eat(b':')?;
+                let value = self.string()?;
+                let slot = match key.as_ref() {
+                    "name" => &mut name,
+                    "source_hint" => &mut hint,
+                    "responsibility" => &mut resp,
+                    _ => return None,
+                };
+                if slot.replace(value).is_some() {
+                    return None;
+                }
+                match self.peek()? {
+                    b',' => self.pos += 1,
+                    b'}' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+            Some(Module { name: name?, source_hint: hint?, responsibility: resp? })
+        }
+    }
+
+    pub fn modules(text: &'static str) -> Option<Vec<Module>> {
+        // Control bytes are invalid anywhere in JSON but as whitespace.
+        if text.bytes().fold(false, |bad, b| bad | (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r')) {
+            return None;
+        }
+        let mut c = Cursor { text, pos: 0 };
+        c.eat(b'[')?;
+        let mut out = Vec::with_capacity(text.len() / 160);
+        if c.peek()? == b']' {
+            c.pos += 1;
+        } else {
+            loop {
+                out.push(c.module()?);
+                match c.peek()? {
+                    b',' => c.pos += 1,
+                    b']' => {
+                        c.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        c.ws();
+        (c.pos == text.len()).then_some(out)
     }
 }
 
@@ -136,6 +288,30 @@ mod tests {
         assert!(!commands.is_empty() && !tools.is_empty());
         let archive = s.archive_surface().unwrap();
         assert!(!archive.root_files.is_empty());
+    }
+
+    #[test]
+    fn fast_scanner_agrees_with_serde_and_defers_on_anything_else() {
+        let text: &'static str = r#" [ {"name": "a\"b", "source_hint": "x/\u00e9.ts", "responsibility": "r"},
+            {"responsibility": "r2", "name": "c", "source_hint": "d"} ] "#;
+        let fast = fast::modules(text).unwrap();
+        let slow: Vec<Module> = serde_json::from_str(text).unwrap();
+        let pairs = |v: &[Module]| v.iter().map(|m| (m.name.to_string(), m.source_hint.to_string(), m.responsibility.to_string())).collect::<Vec<_>>();
+        assert_eq!(pairs(&fast), pairs(&slow));
+        assert_eq!(fast[0].name, "a\"b");
+        assert_eq!(fast[0].source_hint, "x/\u{e9}.ts");
+        for other in [
+            "[]x",
+            "[{\"name\": \"a\"}]",
+            "[{\"name\": 1, \"source_hint\": \"b\", \"responsibility\": \"c\"}]",
+            "[{\"name\": \"a\", \"name\": \"a\", \"source_hint\": \"b\", \"responsibility\": \"c\"}]",
+            "[{\"name\": \"a\\u0001\", \"extra\": 2, \"source_hint\": \"b\", \"responsibility\": \"c\"}]",
+            "[{\"name\": \"a\u{1}\", \"source_hint\": \"b\", \"responsibility\": \"c\"}]",
+            "[{\"name\": \"a",
+        ] {
+            assert!(fast::modules(other).is_none(), "{other}");
+        }
+        assert_eq!(fast::modules("[ ]").map(|v| v.len()), Some(0));
     }
 
     #[test]

@@ -25,8 +25,7 @@ pub fn matches_json(matches: &[Match<'_>]) -> Json {
 }
 
 pub fn route(ctx: &Ctx<'_>) -> Result<Reply> {
-    let commands = ctx.source.commands()?;
-    let tools = ctx.source.tools()?;
+    let (commands, tools) = ctx.source.commands_and_tools()?;
     let prompt = ctx.inv.pos("prompt");
     let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(5));
     let matches = router::route(prompt, limit.get(), &commands, &tools);

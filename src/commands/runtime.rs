@@ -9,8 +9,7 @@ use crate::pyfmt::json::Json;
 use crate::runtime::{self, LoopOptions};
 
 pub fn bootstrap(ctx: &Ctx<'_>) -> Result<Reply> {
-    let commands = ctx.source.commands()?;
-    let tools = ctx.source.tools()?;
+    let (commands, tools) = ctx.source.commands_and_tools()?;
     let prompt = ctx.inv.pos("prompt");
     let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(5));
     let session = runtime::bootstrap(prompt, limit.get(), &commands, &tools, &ctx.deny(), &ctx.workspace())?;
@@ -47,8 +46,7 @@ pub fn bootstrap(ctx: &Ctx<'_>) -> Result<Reply> {
 }
 
 pub fn turn_loop(ctx: &Ctx<'_>) -> Result<Reply> {
-    let commands = ctx.source.commands()?;
-    let tools = ctx.source.tools()?;
+    let (commands, tools) = ctx.source.commands_and_tools()?;
     let prompt = ctx.inv.pos("prompt");
     let max_turns = ctx.inv.int("max_turns").cloned().unwrap_or(PyInt::from_i64(3));
     let opts = LoopOptions {
