@@ -51,7 +51,9 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
         Ok(Parsed::Version) => (target(&argv), plain(json, "version", format!("{VERSION_LINE}\n"))),
         Ok(Parsed::Generate(what)) => (target(&argv), plain(json, what, crate::generate::render(what))),
         Ok(Parsed::Run(inv)) => {
-            let format = if inv.str("output_format") == Some("json") { Format::Json } else { Format::Text };
+            // The pair `--output-format json` anywhere means one envelope, even
+            // if a later `--output-format text` won the parse.
+            let format = if json || inv.str("output_format") == Some("json") { Format::Json } else { Format::Text };
             let ctx = Ctx { inv: &inv, format, source: Source::from_env() };
             let reply = dispatch(&ctx).unwrap_or_else(|e| error_reply(&e, format));
             (inv.cmd.name.to_string(), reply)

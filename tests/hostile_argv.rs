@@ -1,0 +1,108 @@
+//! Generated invocations: every subcommand driven with random argv (flags,
+//! abbreviations, repeats, unicode, control characters, empty strings, huge
+//! numbers), in process.  Never a panic; exit code 0, 1 or 2; in JSON mode
+//! stdout is exactly one JSON object whose `exit_code` is the exit code and
+//! stderr is empty.
+//!
+//! `PROPTEST_CASES=200000 cargo test --release --test hostile_argv` runs more.
+
+use std::ffi::OsString;
+
+use proptest::prelude::*;
+
+const COMMANDS: &[&str] = &[
+    "summary", "manifest", "parity-audit", "setup-report", "command-graph", "tool-pool", "bootstrap-graph",
+    "subsystems", "commands", "tools", "route", "bootstrap", "turn-loop", "flush-transcript", "load-session",
+    "list-sessions", "delete-session", "remote-mode", "ssh-mode", "teleport-mode", "direct-connect-mode",
+    "deep-link-mode", "show-command", "show-tool", "exec-command", "exec-tool", "nosuch", "",
+];
+
+const FLAGS: &[&str] = &[
+    "--limit", "--lim", "--l", "--query", "--no-plugin-commands", "--no-skill-commands", "--no", "--simple-mode",
+    "--no-mcp", "--deny-tool", "--deny-prefix", "--deny", "--output-format", "--output-f", "--o", "--max-turns",
+    "--structured-output", "--timeout-seconds", "--continuation-prompt", "--directory", "--session-id",
+    "--workspace", "--workspace-root", "--cwd", "--fail-under", "--version", "--generate", "-h", "--help", "--",
+    "-", "-x", "--bogus", "--limit=", "--output-format=json", "--output-format=text",
+];
+
+fn value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("json".to_string()),
+        Just("text".to_string()),
+        Just("-1".to_string()),
+        Just("0".to_string()),
+        Just("99999999999999999999999999".to_string()),
+        Just("../x".to_string()),
+        Just("BashTool".to_string()),
+        Just("add-dir".to_string()),
+        Just("1e308".to_string()),
+        Just("nan".to_string()),
+        "[a-z ._/-]{0,12}",
+        "\\PC{0,8}",
+        proptest::collection::vec(any::<char>(), 0..6).prop_map(|v| v.into_iter().collect()),
+        "[\\x00-\\x1f\\x7f]{1,4}",
+    ]
+}
+
+fn argv() -> impl Strategy<Value = (Vec<String>, bool)> {
+    let command = proptest::sample::select(COMMANDS).prop_map(str::to_string);
+    let word = prop_oneof![3 => proptest::sample::select(FLAGS).prop_map(str::to_string), 4 => value()];
+    (command, proptest::collection::vec(word, 0..7), any::<bool>(), any::<prop::sample::Index>()).prop_map(
+        |(cmd, mut rest, json, at)| {
+            let mut argv = vec![cmd];
+            argv.append(&mut rest);
+            if json {
+                let i = at.index(argv.len() + 1);
+                argv.insert(i, "json".into());
+                argv.insert(i, "--output-format".into());
+            }
+            (argv, json)
+        },
+    )
+}
+
+fn json_mode(argv: &[String]) -> bool {
+    argv.iter().any(|a| a == "--output-format=json") || argv.windows(2).any(|w| w[0] == "--output-format" && w[1] == "json")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_argv_gets_a_clean_answer((raw, _) in argv()) {
+        scratch_cwd();
+        // Keep every path the run may create inside the scratch directory.
+        let args: Vec<String> = raw.into_iter().map(|a| if a.starts_with('/') { format!("x{a}") } else { a }).collect();
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let os: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let code = claw::app::run(os, &mut out, &mut err);
+        prop_assert!(matches!(code, 0..=2), "exit code {code} for {args:?}");
+        if json_mode(&args) {
+            prop_assert!(err.is_empty(), "stderr in JSON mode for {args:?}: {}", String::from_utf8_lossy(&err));
+            let text = String::from_utf8(out).expect("stdout is UTF-8");
+            prop_assert!(text.ends_with('\n') && text.matches('\n').count() == 1, "not one line for {args:?}: {text}");
+            let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
+            prop_assert!(v.is_object());
+            prop_assert_eq!(v["exit_code"].as_i64(), Some(i64::from(code)), "{:?}", args);
+        }
+    }
+}
+
+
+/// Run in a scratch directory, so that bootstrap and flush-transcript write
+/// their sessions there, with the embedded inventory.
+fn scratch_cwd() {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        let dir = std::env::temp_dir().join(format!("claw-hostile-{}", std::process::id())).join("a/b");
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        std::env::set_current_dir(&dir).expect("chdir");
+        // SAFETY: called once, before any other thread of this test binary reads the environment.
+        unsafe {
+            std::env::remove_var("CLAW_REFERENCE_DATA");
+            std::env::remove_var("CLAW_WORKSPACE");
+        }
+    });
+}
