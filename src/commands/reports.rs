@@ -1,35 +1,268 @@
-//! `summary`, `manifest`, `subsystems`, `setup-report`, `parity-audit`.
+//! `summary`, `manifest`, `subsystems`, `setup-report`, `parity-audit`: the
+//! workspace reports.  Each reports on `ctx.workspace()` (its port root is
+//! `<workspace>/src`); see [`crate::manifest`] and [`crate::parity`] for what
+//! is counted and how.  Text output is the reference's; JSON output is the
+//! envelope plus the fields documented on each handler.
 
 use super::Ctx;
-use crate::error::{ClawError, Result};
-use crate::output::Reply;
+use crate::error::Result;
+use crate::manifest::{Manifest, port_root};
+use crate::output::{Body, Reply};
+use crate::parity;
+use crate::pyfmt::int::{PyInt, slice_end};
 use crate::pyfmt::json::Json;
-use crate::workspace::ARCHIVE_SUBPATH;
+use crate::query_engine::{Config, new_session_id};
+use crate::setup::{self, SetupReport};
+use crate::snapshot::Module;
 
-fn pending(what: &str) -> Result<Reply> {
-    Err(ClawError::Workspace { path: what.into(), problem: "report not available in this build".into() })
+/// How many command / tool entries the summary lists.
+const SUMMARY_ENTRIES: usize = 10;
+
+/// `- {name} [mirrored] — {responsibility} (from {source_hint})`.
+fn backlog_line(m: &Module) -> String {
+    format!("- {} [mirrored] — {} (from {})", m.name, m.responsibility, m.source_hint)
 }
 
-pub fn summary(_ctx: &Ctx<'_>) -> Result<Reply> {
-    pending("summary")
+fn backlog_json(modules: &[Module]) -> Json {
+    Json::List(
+        modules
+            .iter()
+            .take(SUMMARY_ENTRIES)
+            .map(|m| {
+                Json::obj([
+                    ("name", Json::str(m.name.as_ref())),
+                    ("status", Json::str("mirrored")),
+                    ("responsibility", Json::str(m.responsibility.as_ref())),
+                    ("source_hint", Json::str(m.source_hint.as_ref())),
+                ])
+            })
+            .collect(),
+    )
 }
 
-pub fn manifest(_ctx: &Ctx<'_>) -> Result<Reply> {
-    pending("manifest")
-}
-
-pub fn subsystems(_ctx: &Ctx<'_>) -> Result<Reply> {
-    pending("subsystems")
-}
-
-pub fn setup_report(_ctx: &Ctx<'_>) -> Result<Reply> {
-    pending("setup-report")
-}
-
-pub fn parity_audit(ctx: &Ctx<'_>) -> Result<Reply> {
-    let archive_present = ctx.workspace().join(ARCHIVE_SUBPATH).exists();
+/// `summary`: `QueryEnginePort(manifest).render_summary()` for a fresh engine.
+///
+/// Text: `# Python Porting Workspace Summary` (`# Rust Porting Workspace
+/// Summary` for a Rust workspace), the manifest markdown, the command and
+/// tool surfaces (count and first 10 entries), then the engine's state.
+///
+/// JSON fields:
+/// - `title` (string): the text's first line without `# `.
+/// - `manifest` (object): as `manifest`'s fields: `port_root`, `language`,
+///   `total_files`, `modules`.
+/// - `command_count`, `tool_count` (int): entries in the snapshots.
+/// - `commands`, `tools` (list of `{name, status, responsibility,
+///   source_hint}`): the first 10 entries; `status` is always `"mirrored"`.
+/// - `session_id` (string): a fresh 32-hex-digit id.
+/// - `conversation_turns`, `permission_denials` (int): always 0.
+/// - `usage` (object `{input_tokens, output_tokens}`): always 0, 0.
+/// - `max_turns`, `max_budget_tokens` (int): the engine defaults (8, 2000).
+/// - `transcript_flushed` (bool): always false.
+pub fn summary(ctx: &Ctx<'_>) -> Result<Reply> {
+    let commands = ctx.source.commands()?;
+    let tools = ctx.source.tools()?;
+    let manifest = Manifest::build(&ctx.workspace());
+    let config = Config::default();
+    let session_id = new_session_id();
+    let title = format!("{} Porting Workspace Summary", manifest.language.name());
     if ctx.json() {
-        return Ok(Reply::fields([("archive_present", Json::Bool(archive_present))]));
+        return Ok(Reply::fields([
+            ("title", Json::str(title)),
+            ("manifest", manifest.to_json()),
+            ("command_count", Json::int(commands.len())),
+            ("tool_count", Json::int(tools.len())),
+            ("commands", backlog_json(&commands)),
+            ("tools", backlog_json(&tools)),
+            ("session_id", Json::str(session_id)),
+            ("conversation_turns", Json::Int(0)),
+            ("permission_denials", Json::Int(0)),
+            ("usage", Json::obj([("input_tokens", Json::Int(0)), ("output_tokens", Json::Int(0))])),
+            ("max_turns", Json::Int(config.max_turns)),
+            ("max_budget_tokens", Json::Int(config.max_budget_tokens)),
+            ("transcript_flushed", Json::Bool(false)),
+        ]));
     }
-    Ok(Reply::line("# Parity Audit\nLocal archive unavailable; parity audit cannot compare against the original snapshot."))
+    let mut lines = vec![format!("# {title}"), String::new(), manifest.to_markdown(), String::new()];
+    lines.push(format!("Command surface: {} mirrored entries", commands.len()));
+    lines.extend(commands.iter().take(SUMMARY_ENTRIES).map(backlog_line));
+    lines.push(String::new());
+    lines.push(format!("Tool surface: {} mirrored entries", tools.len()));
+    lines.extend(tools.iter().take(SUMMARY_ENTRIES).map(backlog_line));
+    lines.extend([
+        String::new(),
+        format!("Session id: {session_id}"),
+        "Conversation turns stored: 0".to_string(),
+        "Permission denials tracked: 0".to_string(),
+        "Usage totals: in=0 out=0".to_string(),
+        format!("Max turns: {}", config.max_turns),
+        format!("Max budget tokens: {}", config.max_budget_tokens),
+        "Transcript flushed: False".to_string(),
+    ]);
+    Ok(Reply::line(lines.join("\n")))
+}
+
+/// `manifest`: `build_port_manifest().to_markdown()`.
+///
+/// Text: `Port root: `<ws>/src``, `Total Python files: **N**` (or `Rust`),
+/// a blank line, `Top-level Python modules:` (or `Rust`), then one
+/// ``- `name` (count files) — notes`` line per module.
+///
+/// JSON fields:
+/// - `port_root` (string): absolute `<workspace>/src`.
+/// - `language` (string): `"python"` or `"rust"`.
+/// - `total_files` (int): source files of that language under the port root.
+/// - `modules` (list of `{name, path, file_count, notes}`; `name`, `path`,
+///   `notes` strings, `file_count` int): every top-level module, most files
+///   first, ties by name.
+pub fn manifest(ctx: &Ctx<'_>) -> Result<Reply> {
+    let manifest = Manifest::build(&ctx.workspace());
+    if ctx.json() {
+        let Json::Obj(fields) = manifest.to_json() else { unreachable!("Manifest::to_json builds an object") };
+        return Ok(Reply::fields(fields));
+    }
+    Ok(Reply::line(manifest.to_markdown()))
+}
+
+/// `subsystems [--limit N]` (default 32): `manifest.top_level_modules[:N]`.
+///
+/// Text: one `name<TAB>file_count<TAB>notes` line per module (nothing at all
+/// when there are none).
+///
+/// JSON fields:
+/// - `limit` (int): `--limit` as given (or 32); negative limits slice as
+///   Python does (`[:-1]` drops the last module).
+/// - `language` (string): `"python"` or `"rust"`.
+/// - `total_modules` (int): modules in the manifest before slicing.
+/// - `count` (int): modules listed.
+/// - `modules` (list of `{name, path, file_count, notes}`).
+pub fn subsystems(ctx: &Ctx<'_>) -> Result<Reply> {
+    let manifest = Manifest::build(&ctx.workspace());
+    let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(32));
+    let shown = &manifest.modules[..slice_end(manifest.modules.len(), limit.get())];
+    if ctx.json() {
+        return Ok(Reply::fields([
+            ("limit", Json::pyint(&limit)),
+            ("language", Json::str(manifest.language.key())),
+            ("total_modules", Json::int(manifest.modules.len())),
+            ("count", Json::int(shown.len())),
+            ("modules", Json::List(shown.iter().map(|m| m.to_json()).collect())),
+        ]));
+    }
+    let text: String = shown.iter().map(|m| format!("{}\t{}\t{}\n", m.name, m.file_count, m.notes)).collect();
+    Ok(Reply { exit: 0, body: Body::Text(text) })
+}
+
+/// `setup-report`: `run_setup().as_markdown()` for the workspace root,
+/// describing the running harness (claw, in Rust).
+///
+/// Text: `# Setup Report`, `- Python: <rustc version> (Rust)`, `- Platform:
+/// ...`, `- Trusted mode: True`, `- CWD: <workspace>`, the three prefetches
+/// and the deferred-init lines, as the reference lays them out.
+///
+/// JSON fields:
+/// - `setup` (object, strings): `python_version` (the Rust toolchain
+///   version claw was built with), `implementation` (`"Rust"`),
+///   `platform_name`, `test_command` (`"cargo test"`).
+/// - `claw_version` (string): claw's package version.
+/// - `trusted` (bool): always true.
+/// - `cwd` (string): the workspace root.
+/// - `prefetches` (list of `{name, started, detail}`; `started` bool).
+/// - `deferred_init` (object of bools): `trusted`, `plugin_init`,
+///   `skill_init`, `mcp_prefetch`, `session_hooks`.
+/// - `startup_steps` (list of strings): `WorkspaceSetup.startup_steps()`.
+pub fn setup_report(ctx: &Ctx<'_>) -> Result<Reply> {
+    let report = SetupReport::run(&ctx.workspace());
+    if !ctx.json() {
+        return Ok(Reply::line(report.as_markdown()));
+    }
+    let s = &report.setup;
+    let d = &report.deferred_init;
+    let mut deferred = vec![("trusted".to_string(), Json::Bool(d.trusted))];
+    deferred.extend(d.steps().iter().map(|(name, on)| (name.to_string(), Json::Bool(*on))));
+    Ok(Reply::fields([
+        (
+            "setup",
+            Json::obj([
+                ("python_version", Json::str(&s.python_version)),
+                ("implementation", Json::str(&s.implementation)),
+                ("platform_name", Json::str(&s.platform_name)),
+                ("test_command", Json::str(&s.test_command)),
+            ]),
+        ),
+        ("claw_version", Json::str(setup::VERSION)),
+        ("trusted", Json::Bool(report.trusted)),
+        ("cwd", Json::str(report.cwd.display().to_string())),
+        (
+            "prefetches",
+            Json::List(
+                report
+                    .prefetches
+                    .iter()
+                    .map(|p| Json::obj([("name", Json::str(p.name)), ("started", Json::Bool(p.started)), ("detail", Json::str(&p.detail))]))
+                    .collect(),
+            ),
+        ),
+        ("deferred_init", Json::Obj(deferred)),
+        ("startup_steps", Json::strs(setup::STARTUP_STEPS)),
+    ]))
+}
+
+/// `parity-audit [--fail-under RATIO]`: `run_parity_audit().to_markdown()`,
+/// with coverage computed from the archive surface snapshot.
+///
+/// Text: the reference's report: `# Parity Audit` and `Local archive
+/// unavailable; ...` when `<workspace>/archive/claude_code_ts_snapshot/src`
+/// is absent, else the five `covered/total` lines and the missing targets.
+/// With `--fail-under`, claw adds a blank line and `Coverage gate: passed
+/// (--fail-under R)` or `Coverage gate: failed (--fail-under R)` followed by
+/// `- <metric>: c/t is below R` per failed metric and the missing targets of
+/// a failed root-file / directory metric.
+///
+/// Exit code: 1 when `--fail-under R` is given and the root-file, directory,
+/// command or tool ratio is below R (either format); else 0.
+///
+/// JSON fields:
+/// - `port_root` (string), `language` (`"python"` / `"rust"`).
+/// - `archive_present` (bool): whether the local archive exists.
+/// - `root_file_coverage`, `directory_coverage`, `total_file_ratio`,
+///   `command_entry_ratio`, `tool_entry_ratio` (objects `{covered: int,
+///   total: int, ratio: float}`; `ratio` is 0.0 when `total` is 0).
+/// - `missing_root_targets`, `missing_directory_targets` (lists of strings).
+/// - `fail_under` (float or null): `--fail-under` as given.
+/// - `gate_passed` (bool or null): null without `--fail-under`.
+/// - `failed_metrics` (list of strings): names of the gated metrics below
+///   `fail_under` (empty without `--fail-under`).
+pub fn parity_audit(ctx: &Ctx<'_>) -> Result<Reply> {
+    let surface = ctx.source.archive_surface()?;
+    let commands = ctx.source.commands()?;
+    let tools = ctx.source.tools()?;
+    let workspace = ctx.workspace();
+    let audit = parity::run(&workspace, &surface, commands.len(), tools.len());
+    let fail_under = ctx.inv.float("fail_under");
+    let failed: Vec<&str> = fail_under.map(|t| audit.failed(t).into_iter().map(|(name, _)| name).collect()).unwrap_or_default();
+    let exit = i32::from(!failed.is_empty());
+    if ctx.json() {
+        return Ok(Reply::fields([
+            ("port_root", Json::str(port_root(&workspace).display().to_string())),
+            ("language", Json::str(audit.language.key())),
+            ("archive_present", Json::Bool(audit.archive_present)),
+            ("root_file_coverage", audit.root_file_coverage.to_json()),
+            ("directory_coverage", audit.directory_coverage.to_json()),
+            ("total_file_ratio", audit.total_file_ratio.to_json()),
+            ("command_entry_ratio", audit.command_entry_ratio.to_json()),
+            ("tool_entry_ratio", audit.tool_entry_ratio.to_json()),
+            ("missing_root_targets", Json::strs(&audit.missing_root_targets)),
+            ("missing_directory_targets", Json::strs(&audit.missing_directory_targets)),
+            ("fail_under", fail_under.map_or(Json::Null, Json::Float)),
+            ("gate_passed", fail_under.map_or(Json::Null, |_| Json::Bool(failed.is_empty()))),
+            ("failed_metrics", Json::strs(&failed)),
+        ])
+        .with_exit(exit));
+    }
+    let mut text = audit.to_markdown();
+    if let Some(t) = fail_under {
+        text.push('\n');
+        text.push_str(&audit.gate_lines(t).join("\n"));
+    }
+    Ok(Reply::line(text).with_exit(exit))
 }
