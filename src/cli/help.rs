@@ -79,10 +79,10 @@ fn wrap_parts(parts: &[String], indent: &str, prefix: Option<&str>) -> Vec<Strin
     if !line.is_empty() {
         lines.push(format!("{indent}{}", line.join(" ")));
     }
-    if prefix.is_some() {
-        if let Some(first) = lines.first_mut() {
-            *first = first[indent.len()..].to_string();
-        }
+    if prefix.is_some()
+        && let Some(first) = lines.first_mut()
+    {
+        *first = first[indent.len()..].to_string();
     }
     lines
 }

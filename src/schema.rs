@@ -1,0 +1,684 @@
+//! JSON Schemas (draft 2020-12) for every `--output-format json` envelope.
+//!
+//! The files in `schemas/` are generated from the definitions here, never
+//! edited by hand: one `<command>.schema.json` per subcommand of
+//! [`crate::cli::spec::COMMANDS`], `claw.schema.json` for what the bare
+//! program prints (top-level help, `--version`, `--generate`), and
+//! `parse-error.schema.json` for parse errors, whose `command` is the target
+//! token (see [`crate::cli::target`]).  `tests/schemas.rs` fails when the
+//! checked-in files differ from [`all`], and rewrites them when run with
+//! `CLAW_BLESS_SCHEMAS=1`.
+//!
+//! Each command's schema is a `oneOf` over its shapes (success, not-found,
+//! per-command errors, the typed error every handler may return, `--help`,
+//! and parse errors naming that command); every shape requires the common
+//! envelope fields built by [`crate::output::envelope`] and allows no other
+//! fields than its own.
+//!
+//! Not expressible: a float option given as `inf` or `nan` (`--timeout-seconds
+//! inf`) is echoed the way Python's `json.dumps` writes it (`Infinity`,
+//! `NaN`), which is not JSON at all.
+
+use serde_json::{Map, Value, json};
+
+use crate::cli::spec;
+use crate::error::ClawError;
+
+pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// The file name of the schema for parse errors.
+pub const PARSE_ERROR: &str = "parse-error";
+
+/// The file name of the schema for the bare program (`command` = `"claw"`).
+pub const TOP: &str = "claw";
+
+// ---------------------------------------------------------------------------
+// A small builder over `serde_json::Value`.
+
+fn string() -> Value {
+    json!({"type": "string"})
+}
+
+fn integer() -> Value {
+    json!({"type": "integer"})
+}
+
+fn number() -> Value {
+    json!({"type": "number"})
+}
+
+fn boolean() -> Value {
+    json!({"type": "boolean"})
+}
+
+fn constant(v: impl Into<Value>) -> Value {
+    json!({"const": v.into()})
+}
+
+fn one_of<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
+    json!({"enum": items.into_iter().map(|s| s.as_ref().to_string()).collect::<Vec<_>>()})
+}
+
+fn list(item: Value) -> Value {
+    json!({"type": "array", "items": item})
+}
+
+fn strings() -> Value {
+    list(string())
+}
+
+/// `v` or `null`.
+fn nullable(v: Value) -> Value {
+    match v.get("type").and_then(Value::as_str) {
+        Some(t) if v.as_object().is_some_and(|o| o.len() == 1) => json!({"type": [t, "null"]}),
+        _ => json!({"anyOf": [v, {"type": "null"}]}),
+    }
+}
+
+/// `v` with a `description` (written first).
+fn described(v: Value, text: &str) -> Value {
+    let Value::Object(fields) = v else { panic!("schemas are objects") };
+    let mut out = Map::new();
+    out.insert("description".into(), Value::from(text));
+    out.extend(fields);
+    Value::Object(out)
+}
+
+/// A closed object: exactly `required` (all required) plus any of `optional`.
+fn object_with(required: &[(&str, Value)], optional: &[(&str, Value)]) -> Value {
+    let mut props = Map::new();
+    for (k, v) in required.iter().chain(optional) {
+        props.insert((*k).to_string(), v.clone());
+    }
+    let names: Vec<&str> = required.iter().map(|(k, _)| *k).collect();
+    json!({"type": "object", "properties": props, "required": names, "additionalProperties": false})
+}
+
+fn object(required: &[(&str, Value)]) -> Value {
+    object_with(required, &[])
+}
+
+/// The `exit_code` a shape has.
+fn exit(codes: &[i64]) -> Value {
+    match codes {
+        [one] => constant(*one),
+        many => json!({"enum": many}),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Shapes: one kind of envelope a command prints.
+
+/// One kind of envelope: its name in `$defs`, what it is, its `exit_code`,
+/// and its command fields (after the common ones).
+pub struct Shape {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub exit: Value,
+    pub fields: Vec<(&'static str, Value)>,
+    pub optional: Vec<(&'static str, Value)>,
+}
+
+impl Shape {
+    fn new(name: &'static str, description: &'static str, exit: Value, fields: Vec<(&'static str, Value)>) -> Shape {
+        Shape { name, description, exit, fields, optional: Vec::new() }
+    }
+
+    fn success(fields: Vec<(&'static str, Value)>) -> Shape {
+        Shape::new("success", "the command's report", self::exit(&[0]), fields)
+    }
+
+    fn with_optional(mut self, optional: Vec<(&'static str, Value)>) -> Shape {
+        self.optional = optional;
+        self
+    }
+
+    fn with_exit(mut self, codes: &[i64]) -> Shape {
+        self.exit = exit(codes);
+        self
+    }
+
+    /// The whole envelope: the common fields of [`crate::output::envelope`], then ours.
+    fn envelope(&self, command: &Value) -> Value {
+        let mut required = vec![
+            (
+                "timestamp",
+                described(
+                    json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"}),
+                    "UTC time of the run, seconds precision",
+                ),
+            ),
+            ("command", command.clone()),
+            ("exit_code", self.exit.clone()),
+            ("output_format", constant("json")),
+            ("schema_version", constant("1.0")),
+        ];
+        required.extend(self.fields.iter().map(|(k, v)| (*k, v.clone())));
+        described(object_with(&required, &self.optional), self.description)
+    }
+}
+
+/// The `error.kind` of every [`ClawError`] (the typed errors a handler returns).
+pub fn claw_error_kinds() -> Vec<&'static str> {
+    let e = String::new;
+    [
+        ClawError::Snapshot { file: e(), problem: e() },
+        ClawError::InvalidSessionId { id: e(), reason: "" },
+        ClawError::SessionSave(e()),
+        ClawError::Workspace { path: e(), problem: e() },
+        ClawError::Output(std::io::Error::other("")),
+    ]
+    .iter()
+    .map(ClawError::kind)
+    .collect()
+}
+
+/// `{kind, message, retryable}` with `kind` among `kinds`.
+fn typed_error(kinds: Value) -> Value {
+    object(&[("kind", kinds), ("message", string()), ("retryable", boolean())])
+}
+
+/// The typed error any handler may end with (`app::error_reply`).
+fn error_shape() -> Shape {
+    Shape::new(
+        "error",
+        "a typed error (reference data, workspace, session store or output failure)",
+        exit(&[1]),
+        vec![("error", typed_error(one_of(claw_error_kinds())))],
+    )
+}
+
+/// `--help` with `--output-format json`: the help text in `help`.
+fn help_shape() -> Shape {
+    Shape::new("help", "`-h`/`--help` with `--output-format json`: the help text", exit(&[0]), vec![("help", string())])
+}
+
+/// A parse error (`app::parse_error`); `command` is the target token.
+fn parse_shape() -> Shape {
+    Shape::new(
+        "parse_error",
+        "the command line could not be parsed; `command` is the subcommand token (or `claw`)",
+        exit(&[1]),
+        vec![(
+            "error",
+            object(&[
+                ("kind", constant("parse")),
+                ("operation", constant("argparse")),
+                ("target", string()),
+                ("retryable", constant(false)),
+                ("message", string()),
+                ("hint", string()),
+            ]),
+        )],
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Pieces shared by several commands.
+
+fn entry() -> Value {
+    object(&[("name", string()), ("source_hint", string())])
+}
+
+fn language() -> Value {
+    one_of(["python", "rust"])
+}
+
+fn module() -> Value {
+    object(&[("name", string()), ("path", string()), ("file_count", integer()), ("notes", string())])
+}
+
+fn manifest_fields() -> Vec<(&'static str, Value)> {
+    vec![
+        ("port_root", described(string(), "absolute `<workspace>/src`")),
+        ("language", language()),
+        ("total_files", integer()),
+        ("modules", list(module())),
+    ]
+}
+
+fn setup() -> Value {
+    object(&[
+        ("python_version", string()),
+        ("implementation", string()),
+        ("platform_name", string()),
+        ("test_command", string()),
+    ])
+}
+
+fn stop_reason() -> Value {
+    use crate::query_engine::StopReason as S;
+    one_of([S::Completed, S::MaxTurnsReached, S::MaxBudgetReached, S::Timeout].map(S::as_str))
+}
+
+fn routed_match() -> Value {
+    use crate::router::Kind as K;
+    object(&[
+        ("kind", one_of([K::Command, K::Tool].map(K::as_str))),
+        ("name", string()),
+        ("score", integer()),
+        ("source_hint", string()),
+    ])
+}
+
+fn ratio() -> Value {
+    object(&[("covered", integer()), ("total", integer()), ("ratio", number())])
+}
+
+/// `show-command` / `show-tool`.
+fn show(not_found: &str) -> Vec<Shape> {
+    vec![
+        Shape::success(vec![
+            ("name", string()),
+            ("found", constant(true)),
+            ("source_hint", string()),
+            ("responsibility", string()),
+        ]),
+        Shape::new(
+            "not_found",
+            "no entry has that exact name",
+            exit(&[1]),
+            vec![("name", string()), ("found", constant(false)), ("error", typed_error(constant(not_found)))],
+        ),
+    ]
+}
+
+/// `exec-command` (`input` = `prompt`) / `exec-tool` (`input` = `payload`).
+fn exec(input: &'static str, refusal: Value) -> Vec<Shape> {
+    vec![
+        Shape::new(
+            "handled",
+            "the shim ran",
+            exit(&[0]),
+            vec![
+                ("name", string()),
+                (input, string()),
+                ("source_hint", string()),
+                ("handled", constant(true)),
+                ("message", string()),
+            ],
+        ),
+        Shape::new(
+            "refused",
+            "unknown name or permission denied",
+            exit(&[1]),
+            vec![("name", string()), (input, string()), ("handled", constant(false)), ("error", refusal)],
+        ),
+    ]
+}
+
+fn invalid_id_kind() -> &'static str {
+    ClawError::InvalidSessionId { id: String::new(), reason: "" }.kind()
+}
+
+/// A session command's failure: `session_id`, `<status>: false`, `error`.
+fn session_failure(status: &'static str, description: &'static str, error: Value) -> Shape {
+    Shape::new(
+        "failure",
+        description,
+        exit(&[1]),
+        vec![("session_id", string()), (status, constant(false)), ("error", error)],
+    )
+}
+
+/// `remote-mode`, `ssh-mode`, `teleport-mode`.
+fn connected(mode: &str) -> Vec<Shape> {
+    vec![Shape::success(vec![("mode", constant(mode)), ("connected", constant(true)), ("detail", string())])]
+}
+
+/// `direct-connect-mode`, `deep-link-mode`.
+fn active(mode: &str) -> Vec<Shape> {
+    vec![Shape::success(vec![("mode", constant(mode)), ("target", string()), ("active", constant(true))])]
+}
+
+/// The shapes of one subcommand's envelope besides the typed error, help and parse errors.
+pub fn command_shapes(command: &str) -> Vec<Shape> {
+    match command {
+        "summary" => {
+            let backlog = list(object(&[
+                ("name", string()),
+                ("status", constant("mirrored")),
+                ("responsibility", string()),
+                ("source_hint", string()),
+            ]));
+            vec![Shape::success(vec![
+                ("title", string()),
+                ("manifest", object(&manifest_fields())),
+                ("command_count", integer()),
+                ("tool_count", integer()),
+                ("commands", described(backlog.clone(), "the first 10 command entries")),
+                ("tools", described(backlog, "the first 10 tool entries")),
+                ("session_id", json!({"type": "string", "pattern": "^[0-9a-f]{32}$"})),
+                ("conversation_turns", integer()),
+                ("permission_denials", integer()),
+                ("usage", object(&[("input_tokens", integer()), ("output_tokens", integer())])),
+                ("max_turns", integer()),
+                ("max_budget_tokens", integer()),
+                ("transcript_flushed", boolean()),
+            ])]
+        }
+        "manifest" => vec![Shape::success(manifest_fields())],
+        "parity-audit" => vec![
+            Shape::success(vec![
+                ("port_root", string()),
+                ("language", language()),
+                ("archive_present", boolean()),
+                ("root_file_coverage", ratio()),
+                ("directory_coverage", ratio()),
+                ("total_file_ratio", ratio()),
+                ("command_entry_ratio", ratio()),
+                ("tool_entry_ratio", ratio()),
+                ("missing_root_targets", strings()),
+                ("missing_directory_targets", strings()),
+                ("fail_under", described(nullable(number()), "`--fail-under` as given")),
+                ("gate_passed", described(nullable(boolean()), "null without `--fail-under`")),
+                ("failed_metrics", strings()),
+            ])
+            .with_exit(&[0, 1]),
+        ],
+        "setup-report" => {
+            let mut deferred = vec![("trusted", boolean())];
+            let flags = crate::setup::DeferredInit::run(true);
+            deferred.extend(flags.steps().map(|(name, _)| (name, boolean())));
+            vec![Shape::success(vec![
+                ("setup", setup()),
+                ("claw_version", string()),
+                ("trusted", boolean()),
+                ("cwd", string()),
+                ("prefetches", list(object(&[("name", string()), ("started", boolean()), ("detail", string())]))),
+                ("deferred_init", object(&deferred)),
+                ("startup_steps", strings()),
+            ])]
+        }
+        "command-graph" => vec![Shape::success(vec![
+            ("builtins_count", integer()),
+            ("plugin_like_count", integer()),
+            ("skill_like_count", integer()),
+            ("total_count", integer()),
+            ("builtins", list(entry())),
+            ("plugin_like", list(entry())),
+            ("skill_like", list(entry())),
+        ])],
+        "tool-pool" => vec![Shape::success(vec![
+            ("simple_mode", boolean()),
+            ("include_mcp", boolean()),
+            ("tool_count", integer()),
+            ("tools", list(entry())),
+        ])],
+        "bootstrap-graph" => vec![Shape::success(vec![("stages", strings()), ("note", string())])],
+        "subsystems" => vec![Shape::success(vec![
+            ("limit", integer()),
+            ("language", language()),
+            ("total_modules", integer()),
+            ("count", integer()),
+            ("modules", list(module())),
+        ])],
+        "commands" => vec![Shape::success(vec![
+            ("entry_count", integer()),
+            ("query", nullable(string())),
+            ("limit", integer()),
+            ("include_plugin_commands", boolean()),
+            ("include_skill_commands", boolean()),
+            ("count", integer()),
+            ("commands", list(entry())),
+        ])],
+        "tools" => vec![Shape::success(vec![
+            ("entry_count", integer()),
+            ("query", nullable(string())),
+            ("limit", integer()),
+            ("simple_mode", boolean()),
+            ("include_mcp", boolean()),
+            ("count", integer()),
+            ("tools", list(entry())),
+        ])],
+        "route" => vec![
+            Shape::success(vec![
+                ("prompt", string()),
+                ("limit", integer()),
+                ("match_count", integer()),
+                ("matches", list(routed_match())),
+            ])
+            .with_optional(vec![(
+                "permission_denials",
+                described(
+                    list(object(&[("tool_name", string()), ("reason", string())])),
+                    "only with --deny-tool / --deny-prefix",
+                ),
+            )]),
+        ],
+        "bootstrap" => vec![Shape::success(vec![
+            ("prompt", string()),
+            ("limit", integer()),
+            ("setup", setup()),
+            ("routed_matches", list(routed_match())),
+            ("command_execution_messages", strings()),
+            ("tool_execution_messages", strings()),
+            (
+                "turn",
+                object(&[
+                    ("prompt", string()),
+                    ("output", string()),
+                    ("stop_reason", stop_reason()),
+                    ("cancel_observed", boolean()),
+                ]),
+            ),
+            ("persisted_session_path", string()),
+        ])],
+        "turn-loop" => {
+            let turn = object(&[
+                ("prompt", string()),
+                ("output", string()),
+                ("stop_reason", stop_reason()),
+                ("cancel_observed", boolean()),
+                ("matched_commands", strings()),
+                ("matched_tools", strings()),
+            ]);
+            vec![
+                Shape::success(vec![
+                    ("prompt", string()),
+                    ("max_turns", integer()),
+                    ("turns_completed", integer()),
+                    ("timeout_seconds", nullable(number())),
+                    ("continuation_prompt", nullable(string())),
+                    ("turns", list(turn)),
+                    ("final_stop_reason", nullable(stop_reason())),
+                    ("final_cancel_observed", boolean()),
+                ])
+                .with_exit(&[0, 2]),
+            ]
+        }
+        "flush-transcript" => vec![
+            Shape::success(vec![
+                ("session_id", string()),
+                ("path", string()),
+                ("flushed", boolean()),
+                ("messages_count", integer()),
+                ("input_tokens", integer()),
+                ("output_tokens", integer()),
+            ]),
+            session_failure(
+                "flushed",
+                "an invalid --session-id, or the session could not be saved",
+                typed_error(one_of([invalid_id_kind(), ClawError::SessionSave(String::new()).kind()])),
+            ),
+        ],
+        "load-session" => vec![
+            Shape::success(vec![
+                ("session_id", string()),
+                ("loaded", constant(true)),
+                ("messages_count", integer()),
+                ("input_tokens", integer()),
+                ("output_tokens", integer()),
+            ]),
+            session_failure("loaded", "an invalid session id", typed_error(constant(invalid_id_kind()))),
+            session_failure(
+                "loaded",
+                "no such session, or its file could not be read",
+                object(&[
+                    ("kind", one_of(["session_not_found", "session_load_failed"])),
+                    ("message", string()),
+                    ("directory", string()),
+                    ("retryable", boolean()),
+                ]),
+            ),
+        ],
+        "list-sessions" => vec![
+            Shape::success(vec![("sessions", strings()), ("count", integer())]),
+            Shape::new(
+                "failure",
+                "the session directory could not be listed",
+                exit(&[1]),
+                vec![
+                    ("sessions", json!({"type": "array", "maxItems": 0})),
+                    ("count", constant(0)),
+                    ("error", typed_error(constant("session_list_failed"))),
+                ],
+            ),
+        ],
+        "delete-session" => vec![
+            Shape::success(vec![
+                ("session_id", string()),
+                ("deleted", boolean()),
+                ("status", one_of(["deleted", "not_found"])),
+            ]),
+            session_failure(
+                "deleted",
+                "an invalid session id, or the file could not be removed",
+                typed_error(one_of([invalid_id_kind(), "session_delete_failed"])),
+            ),
+        ],
+        "remote-mode" => connected("remote"),
+        "ssh-mode" => connected("ssh"),
+        "teleport-mode" => connected("teleport"),
+        "direct-connect-mode" => active("direct-connect"),
+        "deep-link-mode" => active("deep-link"),
+        "show-command" => show("command_not_found"),
+        "show-tool" => show("tool_not_found"),
+        "exec-command" => exec("prompt", typed_error(constant("command_not_found"))),
+        "exec-tool" => exec(
+            "payload",
+            object_with(
+                &[
+                    ("kind", one_of(["tool_not_found", "permission_denied"])),
+                    ("message", string()),
+                    ("retryable", boolean()),
+                ],
+                &[
+                    ("candidate", described(string(), "with --workspace-root: the path the payload named")),
+                    ("resolved", described(string(), "with --workspace-root: where that path resolves")),
+                ],
+            ),
+        ),
+        other => panic!("no schema defined for subcommand {other:?}: add it to schema::command_shapes"),
+    }
+}
+
+/// One schema document: a `oneOf` over `shapes`, each in `$defs`.
+fn document(stem: &str, title: &str, description: &str, command: Value, shapes: &[Shape]) -> Value {
+    let mut defs = Map::new();
+    let mut refs = Vec::new();
+    for s in shapes {
+        let mut name = s.name.to_string();
+        let mut n = 2;
+        while defs.contains_key(&name) {
+            name = format!("{}_{n}", s.name);
+            n += 1;
+        }
+        refs.push(json!({"$ref": format!("#/$defs/{name}")}));
+        defs.insert(name, s.envelope(&command));
+    }
+    json!({
+        "$schema": DRAFT,
+        "$id": format!("urn:claw:schema:{stem}"),
+        "title": title,
+        "description": description,
+        "type": "object",
+        "oneOf": refs,
+        "$defs": defs,
+    })
+}
+
+fn pretty(v: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(v).expect("schemas serialize");
+    text.push('\n');
+    text
+}
+
+/// The schema of subcommand `name`'s envelope.
+pub fn command_schema(c: &spec::Cmd) -> Value {
+    let mut shapes = command_shapes(c.name);
+    shapes.extend([error_shape(), help_shape(), parse_shape()]);
+    document(
+        c.name,
+        &format!("claw {} --output-format json", c.name),
+        &format!("The JSON envelope `claw {}` prints ({}).", c.name, c.help),
+        constant(c.name),
+        &shapes,
+    )
+}
+
+/// The schema of what the bare program prints as JSON: help, version, generated files, parse errors.
+pub fn top_schema() -> Value {
+    let mut shapes = vec![
+        help_shape(),
+        Shape::new("version", "`--version` with `--output-format json`", exit(&[0]), vec![("version", string())]),
+    ];
+    for what in spec::GENERATE {
+        let mut s =
+            Shape::new(what, "`--generate` with `--output-format json`: the generated file", exit(&[0]), vec![]);
+        s.fields.push((what, string()));
+        shapes.push(s);
+    }
+    shapes.push(parse_shape());
+    document(
+        TOP,
+        "claw --output-format json (no subcommand)",
+        "The JSON envelope the bare program prints: top-level help, --version, --generate, or a parse error without a subcommand.",
+        constant(TOP),
+        &shapes,
+    )
+}
+
+/// The schema of a parse error's envelope, whatever its target.
+pub fn parse_error_schema() -> Value {
+    document(
+        PARSE_ERROR,
+        "claw parse error (--output-format json)",
+        "The JSON envelope of a command line that could not be parsed; `command` is the target token.",
+        described(string(), "the subcommand token the command line named, or `claw`"),
+        &[parse_shape()],
+    )
+}
+
+/// Every schema file as `(file name, pretty JSON text)`, in a stable order:
+/// the subcommands in the reference's order, then `claw`, then `parse-error`.
+pub fn all() -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> =
+        spec::COMMANDS.iter().map(|c| (format!("{}.schema.json", c.name), pretty(&command_schema(c)))).collect();
+    files.push((format!("{TOP}.schema.json"), pretty(&top_schema())));
+    files.push((format!("{PARSE_ERROR}.schema.json"), pretty(&parse_error_schema())));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_file_per_command_plus_top_and_parse_error() {
+        let files = all();
+        assert_eq!(files.len(), spec::COMMANDS.len() + 2);
+        assert!(files.iter().any(|(n, _)| n == "show-command.schema.json"));
+        assert!(files.iter().any(|(n, _)| n == "parse-error.schema.json"));
+        for (_, text) in &files {
+            let v: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(v["$schema"], DRAFT);
+        }
+    }
+
+    #[test]
+    fn nullable_merges_simple_types() {
+        assert_eq!(nullable(string()), json!({"type": ["string", "null"]}));
+        assert_eq!(nullable(one_of(["a"])), json!({"anyOf": [{"enum": ["a"]}, {"type": "null"}]}));
+    }
+}
