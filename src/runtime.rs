@@ -221,11 +221,11 @@ pub fn turn_loop(prompt: &str, opts: &LoopOptions<'_>, commands: &[Module], tool
         } else {
             break;
         };
-        if let Some(budget) = deadline {
-            if budget.is_zero() || start.elapsed() >= budget {
-                results.push(TurnResult::timeout(turn_prompt, &command_names, &tool_names));
-                break;
-            }
+        if let Some(budget) = deadline
+            && (budget.is_zero() || start.elapsed() >= budget)
+        {
+            results.push(TurnResult::timeout(turn_prompt, &command_names, &tool_names));
+            break;
         }
         let result = engine.submit(turn_prompt, &command_names, &tool_names, &denials);
         let stop = result.stop_reason;
