@@ -16,14 +16,6 @@ pub enum ClawError {
     /// The session store could not be written.
     #[error("{0}")]
     SessionSave(String),
-
-    /// The workspace could not be scanned.
-    #[error("workspace {path}: {problem}")]
-    Workspace { path: String, problem: String },
-
-    /// Writing the report failed for a reason other than a closed pipe.
-    #[error("cannot write output: {0}")]
-    Output(#[from] std::io::Error),
 }
 
 impl ClawError {
@@ -33,14 +25,12 @@ impl ClawError {
             ClawError::Snapshot { .. } => "reference_data_invalid",
             ClawError::InvalidSessionId { .. } => "invalid_session_id",
             ClawError::SessionSave(_) => "session_save_failed",
-            ClawError::Workspace { .. } => "workspace_unreadable",
-            ClawError::Output(_) => "output_failed",
         }
     }
 
     /// Whether retrying the same call may succeed.
     pub fn retryable(&self) -> bool {
-        matches!(self, ClawError::SessionSave(_) | ClawError::Output(_))
+        matches!(self, ClawError::SessionSave(_))
     }
 }
 

@@ -165,8 +165,6 @@ pub fn claw_error_kinds() -> Vec<&'static str> {
         ClawError::Snapshot { file: e(), problem: e() },
         ClawError::InvalidSessionId { id: e(), reason: "" },
         ClawError::SessionSave(e()),
-        ClawError::Workspace { path: e(), problem: e() },
-        ClawError::Output(std::io::Error::other("")),
     ]
     .iter()
     .map(ClawError::kind)
