@@ -70,11 +70,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
 
 /// Help, version and generated files: text as is, or wrapped in an envelope.
 fn plain(json: bool, key: &str, text: String) -> Reply {
-    if json {
-        Reply::fields([(key.to_string(), Json::str(text))])
-    } else {
-        Reply { exit: 0, body: Body::Text(text) }
-    }
+    if json { Reply::fields([(key.to_string(), Json::str(text))]) } else { Reply { exit: 0, body: Body::Text(text) } }
 }
 
 fn error_reply(e: &ClawError, format: Format) -> Reply {
@@ -82,7 +78,11 @@ fn error_reply(e: &ClawError, format: Format) -> Reply {
         Format::Text => Reply { exit: 1, body: Body::Stderr(format!("error: {e}\n")) },
         Format::Json => Reply::fields([(
             "error",
-            Json::obj([("kind", Json::str(e.kind())), ("message", Json::str(e.to_string())), ("retryable", Json::Bool(e.retryable()))]),
+            Json::obj([
+                ("kind", Json::str(e.kind())),
+                ("message", Json::str(e.to_string())),
+                ("retryable", Json::Bool(e.retryable())),
+            ]),
         )])
         .with_exit(1),
     }

@@ -283,7 +283,15 @@ mod tests {
     fn python_counts_by_top_level_part_and_orders_ties_by_name() {
         let ws = fixture(
             "py",
-            &["src/main.py", "src/commands.py", "src/utils/a.py", "src/utils/deep/b.py", "src/zeta.py", "src/x.txt", "src/lib.rs"],
+            &[
+                "src/main.py",
+                "src/commands.py",
+                "src/utils/a.py",
+                "src/utils/deep/b.py",
+                "src/zeta.py",
+                "src/x.txt",
+                "src/lib.rs",
+            ],
         );
         std::fs::create_dir_all(ws.join("src/dir.py")).unwrap();
         let m = Manifest::build(&ws);
@@ -316,6 +324,9 @@ mod tests {
     fn missing_port_root_is_empty_python() {
         let m = Manifest::build(Path::new("/nonexistent/claw/ws"));
         assert_eq!((m.language, m.total_files, m.modules.len()), (Language::Python, 0, 0));
-        assert_eq!(m.to_markdown(), "Port root: `/nonexistent/claw/ws/src`\nTotal Python files: **0**\n\nTop-level Python modules:");
+        assert_eq!(
+            m.to_markdown(),
+            "Port root: `/nonexistent/claw/ws/src`\nTotal Python files: **0**\n\nTop-level Python modules:"
+        );
     }
 }

@@ -152,7 +152,10 @@ pub fn python_root_target(ts_file: &str) -> String {
 
 /// The Python target of an archived root directory.
 pub fn python_dir_target(ts_dir: &str) -> String {
-    ARCHIVE_DIR_MAPPINGS.iter().find(|(k, _)| *k == ts_dir).map_or_else(|| ts_dir.replace('-', "_"), |(_, v)| (*v).to_string())
+    ARCHIVE_DIR_MAPPINGS
+        .iter()
+        .find(|(k, _)| *k == ts_dir)
+        .map_or_else(|| ts_dir.replace('-', "_"), |(_, v)| (*v).to_string())
 }
 
 /// The Rust target of an archived root file: `x.rs`.

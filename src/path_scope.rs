@@ -179,8 +179,7 @@ fn json_operands(v: &serde_json::Value, key: Option<&str>, out: &mut Vec<Operand
 /// Keys that name a path (`file_path`, `path`, `notebook_path`, `file`,
 /// `filename`, `dir`, ...), not keys that hold content (`file_text`, `content`).
 fn is_path_key(k: &str) -> bool {
-    k.contains("path")
-        || ["file", "filename", "files", "dir", "directory"].iter().any(|end| k.ends_with(end))
+    k.contains("path") || ["file", "filename", "files", "dir", "directory"].iter().any(|end| k.ends_with(end))
 }
 
 // ---------------------------------------------------------------------------

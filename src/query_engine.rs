@@ -16,7 +16,13 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { max_turns: 8, max_budget_tokens: 2000, compact_after_turns: 12, structured_output: false, structured_retry_limit: 2 }
+        Config {
+            max_turns: 8,
+            max_budget_tokens: 2000,
+            compact_after_turns: 12,
+            structured_output: false,
+            structured_retry_limit: 2,
+        }
     }
 }
 
@@ -141,7 +147,11 @@ impl Engine {
             cancel_observed: false,
         };
         if self.messages.len() as i64 >= self.config.max_turns {
-            return result(format!("Max turns reached before processing prompt: {prompt}"), self.usage, StopReason::MaxTurnsReached);
+            return result(
+                format!("Max turns reached before processing prompt: {prompt}"),
+                self.usage,
+                StopReason::MaxTurnsReached,
+            );
         }
         let none_or = |items: &[String]| if items.is_empty() { "none".to_string() } else { items.join(", ") };
         let lines = vec![
@@ -166,23 +176,51 @@ impl Engine {
 
     /// `stream_submit_message`: the events, each as the Python dict repr
     /// the bootstrap report prints (`- <type>: <repr>`), then the result.
-    pub fn stream_submit(&mut self, prompt: &str, commands: &[String], tools: &[String], denials: &[Denial]) -> (Vec<(&'static str, String)>, TurnResult) {
+    pub fn stream_submit(
+        &mut self,
+        prompt: &str,
+        commands: &[String],
+        tools: &[String],
+        denials: &[Denial],
+    ) -> (Vec<(&'static str, String)>, TurnResult) {
         let mut events = vec![(
             "message_start",
-            repr(&PyVal::Dict(vec![("type", PyVal::Str("message_start")), ("session_id", PyVal::Str(&self.session_id)), ("prompt", PyVal::Str(prompt))])),
+            repr(&PyVal::Dict(vec![
+                ("type", PyVal::Str("message_start")),
+                ("session_id", PyVal::Str(&self.session_id)),
+                ("prompt", PyVal::Str(prompt)),
+            ])),
         )];
         if !commands.is_empty() {
-            events.push(("command_match", repr(&PyVal::Dict(vec![("type", PyVal::Str("command_match")), ("commands", PyVal::StrTuple(commands))]))));
+            events.push((
+                "command_match",
+                repr(&PyVal::Dict(vec![
+                    ("type", PyVal::Str("command_match")),
+                    ("commands", PyVal::StrTuple(commands)),
+                ])),
+            ));
         }
         if !tools.is_empty() {
-            events.push(("tool_match", repr(&PyVal::Dict(vec![("type", PyVal::Str("tool_match")), ("tools", PyVal::StrTuple(tools))]))));
+            events.push((
+                "tool_match",
+                repr(&PyVal::Dict(vec![("type", PyVal::Str("tool_match")), ("tools", PyVal::StrTuple(tools))])),
+            ));
         }
         if !denials.is_empty() {
             let names: Vec<String> = denials.iter().map(|d| d.tool_name.clone()).collect();
-            events.push(("permission_denial", repr(&PyVal::Dict(vec![("type", PyVal::Str("permission_denial")), ("denials", PyVal::StrList(&names))]))));
+            events.push((
+                "permission_denial",
+                repr(&PyVal::Dict(vec![
+                    ("type", PyVal::Str("permission_denial")),
+                    ("denials", PyVal::StrList(&names)),
+                ])),
+            ));
         }
         let result = self.submit(prompt, commands, tools, denials);
-        events.push(("message_delta", repr(&PyVal::Dict(vec![("type", PyVal::Str("message_delta")), ("text", PyVal::Str(&result.output))]))));
+        events.push((
+            "message_delta",
+            repr(&PyVal::Dict(vec![("type", PyVal::Str("message_delta")), ("text", PyVal::Str(&result.output))])),
+        ));
         let usage = PyVal::Dict(vec![
             ("input_tokens", PyVal::Int(result.usage.input_tokens as i64)),
             ("output_tokens", PyVal::Int(result.usage.output_tokens as i64)),
@@ -251,7 +289,12 @@ mod tests {
         let r = e.submit("two", &[], &[], &[]);
         assert_eq!(r.stop_reason, StopReason::MaxTurnsReached);
         assert_eq!(r.output, "Max turns reached before processing prompt: two");
-        let mut e = Engine::new(Config { max_turns: 100, compact_after_turns: 2, max_budget_tokens: 10_000, ..Config::default() });
+        let mut e = Engine::new(Config {
+            max_turns: 100,
+            compact_after_turns: 2,
+            max_budget_tokens: 10_000,
+            ..Config::default()
+        });
         for p in ["a", "b", "c"] {
             e.submit(p, &[], &[], &[]);
         }

@@ -82,7 +82,14 @@ pub fn bootstrap<'a>(
     let context = Context::build(workspace);
     let setup = Setup::detect();
     let mut history = vec![
-        ("context", format!("python_files={}, archive_available={}", context.python_file_count, py_bool(context.archive_available))),
+        (
+            "context",
+            format!(
+                "python_files={}, archive_available={}",
+                context.python_file_count,
+                py_bool(context.archive_available)
+            ),
+        ),
         ("registry", format!("commands={}, tools={}", commands.len(), tools.len())),
     ];
     let mut engine = Engine::new(Config::default());
@@ -152,11 +159,21 @@ impl Session<'_> {
             "## Startup Steps".into(),
         ];
         lines.extend(setup::STARTUP_STEPS.iter().map(|s| format!("- {s}")));
-        lines.extend([String::new(), "## System Init".into(), self.system_init.clone(), String::new(), "## Routed Matches".into()]);
+        lines.extend([
+            String::new(),
+            "## System Init".into(),
+            self.system_init.clone(),
+            String::new(),
+            "## Routed Matches".into(),
+        ]);
         if self.matches.is_empty() {
             lines.push("- none".into());
         } else {
-            lines.extend(self.matches.iter().map(|m| format!("- [{}] {} ({}) — {}", m.kind.as_str(), m.name, m.score, m.source_hint)));
+            lines.extend(
+                self.matches
+                    .iter()
+                    .map(|m| format!("- [{}] {} ({}) — {}", m.kind.as_str(), m.name, m.score, m.source_hint)),
+            );
         }
         lines.extend([String::new(), "## Command Execution".into()]);
         if self.command_execs.is_empty() {
@@ -197,13 +214,24 @@ pub struct LoopOptions<'a> {
 }
 
 /// `PortRuntime.run_turn_loop`.
-pub fn turn_loop(prompt: &str, opts: &LoopOptions<'_>, commands: &[Module], tools: &[Module], deny: &Deny) -> Vec<TurnResult> {
-    let start = Instant::now();
-    let mut engine = Engine::new(Config { max_turns: opts.max_turns, structured_output: opts.structured_output, ..Config::default() });
+pub fn turn_loop(
+    prompt: &str,
+    opts: &LoopOptions<'_>,
+    commands: &[Module],
+    tools: &[Module],
+    deny: &Deny,
+) -> Vec<TurnResult> {
+    let mut engine = Engine::new(Config {
+        max_turns: opts.max_turns,
+        structured_output: opts.structured_output,
+        ..Config::default()
+    });
     let matches = router::route(prompt, opts.limit, commands, tools);
     let command_names = names(&matches, Kind::Command);
     let tool_names = names(&matches, Kind::Tool);
     let denials = denials(&matches, deny);
+    // As the reference, the clock starts after routing.
+    let start = Instant::now();
     // `Some(ZERO)` expires at once; NaN and budgets too large for a Duration
     // (inf) never expire, as `remaining <= 0` is never true for them.
     let deadline: Option<Duration> = match opts.timeout_seconds {

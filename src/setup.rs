@@ -35,7 +35,8 @@ pub fn platform_name() -> String {
         "windows" => "Windows",
         other => other,
     };
-    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").map(|s| s.trim().to_string()).unwrap_or_default();
+    let release =
+        std::fs::read_to_string("/proc/sys/kernel/osrelease").map(|s| s.trim().to_string()).unwrap_or_default();
     if release.is_empty() {
         format!("{os}-{}", std::env::consts::ARCH)
     } else {
@@ -70,8 +71,16 @@ pub struct Prefetch {
 /// `start_mdm_raw_read()`, `start_keychain_prefetch()`, `start_project_scan(root)`, in that order.
 pub fn prefetches(root: &Path) -> Vec<Prefetch> {
     vec![
-        Prefetch { name: "mdm_raw_read", started: true, detail: "Simulated MDM raw-read prefetch for workspace bootstrap".into() },
-        Prefetch { name: "keychain_prefetch", started: true, detail: "Simulated keychain prefetch for trusted startup path".into() },
+        Prefetch {
+            name: "mdm_raw_read",
+            started: true,
+            detail: "Simulated MDM raw-read prefetch for workspace bootstrap".into(),
+        },
+        Prefetch {
+            name: "keychain_prefetch",
+            started: true,
+            detail: "Simulated keychain prefetch for trusted startup path".into(),
+        },
         Prefetch { name: "project_scan", started: true, detail: format!("Scanned project root {}", root.display()) },
     ]
 }
@@ -89,7 +98,13 @@ pub struct DeferredInit {
 impl DeferredInit {
     /// `run_deferred_init(trusted)`.
     pub fn run(trusted: bool) -> DeferredInit {
-        DeferredInit { trusted, plugin_init: trusted, skill_init: trusted, mcp_prefetch: trusted, session_hooks: trusted }
+        DeferredInit {
+            trusted,
+            plugin_init: trusted,
+            skill_init: trusted,
+            mcp_prefetch: trusted,
+            session_hooks: trusted,
+        }
     }
 
     /// The steps as `(name, enabled)`, in the reference's order.
@@ -156,7 +171,10 @@ mod tests {
 
     #[test]
     fn deferred_init_follows_trust() {
-        assert_eq!(deferred_init_lines(true), ["- plugin_init=True", "- skill_init=True", "- mcp_prefetch=True", "- session_hooks=True"]);
+        assert_eq!(
+            deferred_init_lines(true),
+            ["- plugin_init=True", "- skill_init=True", "- mcp_prefetch=True", "- session_hooks=True"]
+        );
         assert!(DeferredInit::run(false).as_lines().iter().all(|l| l.ends_with("=False")));
     }
 

@@ -123,7 +123,14 @@ mod tests {
     #[test]
     fn context_counts_python_tests_and_assets() {
         let dir = std::env::temp_dir().join(format!("claw-ctx-{}", std::process::id()));
-        for (p, body) in [("src/a.py", ""), ("src/pkg/b.py", ""), ("src/c.rs", ""), ("tests/t.py", ""), ("assets/x.png", ""), ("assets/d/y", "")] {
+        for (p, body) in [
+            ("src/a.py", ""),
+            ("src/pkg/b.py", ""),
+            ("src/c.rs", ""),
+            ("tests/t.py", ""),
+            ("assets/x.png", ""),
+            ("assets/d/y", ""),
+        ] {
             let path = dir.join(p);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, body).unwrap();

@@ -81,7 +81,9 @@ fn run_scenario(s: &Value, normalizers: &[(String, Regex, String)]) -> Result<()
             problems.push(format!("stdout differs:\n--- expected\n{want}\n--- actual\n{got}"));
         }
         match (step["stderr"].as_str(), out.stderr.is_empty()) {
-            (Some("empty"), false) => problems.push(format!("stderr not empty: {}", String::from_utf8_lossy(&out.stderr))),
+            (Some("empty"), false) => {
+                problems.push(format!("stderr not empty: {}", String::from_utf8_lossy(&out.stderr)))
+            }
             (Some("nonempty"), true) => problems.push("stderr empty, expected a message".into()),
             _ => {}
         }

@@ -11,18 +11,73 @@ use std::ffi::OsString;
 use proptest::prelude::*;
 
 const COMMANDS: &[&str] = &[
-    "summary", "manifest", "parity-audit", "setup-report", "command-graph", "tool-pool", "bootstrap-graph",
-    "subsystems", "commands", "tools", "route", "bootstrap", "turn-loop", "flush-transcript", "load-session",
-    "list-sessions", "delete-session", "remote-mode", "ssh-mode", "teleport-mode", "direct-connect-mode",
-    "deep-link-mode", "show-command", "show-tool", "exec-command", "exec-tool", "nosuch", "",
+    "summary",
+    "manifest",
+    "parity-audit",
+    "setup-report",
+    "command-graph",
+    "tool-pool",
+    "bootstrap-graph",
+    "subsystems",
+    "commands",
+    "tools",
+    "route",
+    "bootstrap",
+    "turn-loop",
+    "flush-transcript",
+    "load-session",
+    "list-sessions",
+    "delete-session",
+    "remote-mode",
+    "ssh-mode",
+    "teleport-mode",
+    "direct-connect-mode",
+    "deep-link-mode",
+    "show-command",
+    "show-tool",
+    "exec-command",
+    "exec-tool",
+    "nosuch",
+    "",
 ];
 
 const FLAGS: &[&str] = &[
-    "--limit", "--lim", "--l", "--query", "--no-plugin-commands", "--no-skill-commands", "--no", "--simple-mode",
-    "--no-mcp", "--deny-tool", "--deny-prefix", "--deny", "--output-format", "--output-f", "--o", "--max-turns",
-    "--structured-output", "--timeout-seconds", "--continuation-prompt", "--directory", "--session-id",
-    "--workspace", "--workspace-root", "--cwd", "--fail-under", "--version", "--generate", "-h", "--help", "--",
-    "-", "-x", "--bogus", "--limit=", "--output-format=json", "--output-format=text",
+    "--limit",
+    "--lim",
+    "--l",
+    "--query",
+    "--no-plugin-commands",
+    "--no-skill-commands",
+    "--no",
+    "--simple-mode",
+    "--no-mcp",
+    "--deny-tool",
+    "--deny-prefix",
+    "--deny",
+    "--output-format",
+    "--output-f",
+    "--o",
+    "--max-turns",
+    "--structured-output",
+    "--timeout-seconds",
+    "--continuation-prompt",
+    "--directory",
+    "--session-id",
+    "--workspace",
+    "--workspace-root",
+    "--cwd",
+    "--fail-under",
+    "--version",
+    "--generate",
+    "-h",
+    "--help",
+    "--",
+    "-",
+    "-x",
+    "--bogus",
+    "--limit=",
+    "--output-format=json",
+    "--output-format=text",
 ];
 
 fn value() -> impl Strategy<Value = String> {
@@ -63,7 +118,8 @@ fn argv() -> impl Strategy<Value = (Vec<String>, bool)> {
 }
 
 fn json_mode(argv: &[String]) -> bool {
-    argv.iter().any(|a| a == "--output-format=json") || argv.windows(2).any(|w| w[0] == "--output-format" && w[1] == "json")
+    argv.iter().any(|a| a == "--output-format=json")
+        || argv.windows(2).any(|w| w[0] == "--output-format" && w[1] == "json")
 }
 
 proptest! {
@@ -89,7 +145,6 @@ proptest! {
         }
     }
 }
-
 
 /// Run in a scratch directory, so that bootstrap and flush-transcript write
 /// their sessions there, with the embedded inventory.

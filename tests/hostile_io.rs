@@ -49,7 +49,13 @@ fn closed_stdout_exits_quietly_for_every_long_listing() {
         vec!["commands", "--limit", "100000", "--output-format", "json"],
     ];
     for args in long {
-        let mut child = cmd(tmp.path()).args(&args).env("CLAW_REFERENCE_DATA", &data).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child = cmd(tmp.path())
+            .args(&args)
+            .env("CLAW_REFERENCE_DATA", &data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         let mut first = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
         // The reader is dropped here: stdout is closed after one line, like `| head -1`.
@@ -124,7 +130,8 @@ fn broken_reference_data_is_a_typed_error_naming_file_and_problem() {
         }
     }
     std::fs::write(malformed.join("commands_snapshot.json"), "[{\"name\": ").unwrap();
-    std::fs::write(wrong.join("tools_snapshot.json"), r#"[{"name": 7, "source_hint": "a", "responsibility": "b"}]"#).unwrap();
+    std::fs::write(wrong.join("tools_snapshot.json"), r#"[{"name": 7, "source_hint": "a", "responsibility": "b"}]"#)
+        .unwrap();
     std::fs::remove_file(missing_file.join("commands_snapshot.json")).unwrap();
     let cases = [
         (tmp.path().join("nowhere"), "route", "nowhere", "No such file"),
@@ -139,7 +146,11 @@ fn broken_reference_data_is_a_typed_error_naming_file_and_problem() {
         assert_eq!(out.status.code(), Some(1), "{dir:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(file_part) && stderr.contains(problem), "{dir:?}: {stderr}");
-        let out = cmd(tmp.path()).args([command, arg, "--output-format", "json"]).env("CLAW_REFERENCE_DATA", &dir).output().unwrap();
+        let out = cmd(tmp.path())
+            .args([command, arg, "--output-format", "json"])
+            .env("CLAW_REFERENCE_DATA", &dir)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(1));
         let v = json(&out);
         assert_eq!(v["error"]["kind"], "reference_data_invalid");
@@ -155,12 +166,22 @@ fn deny_lists_refuse_tools_and_become_permission_denials() {
     let out = cmd(tmp.path()).args(["exec-tool", "FileReadTool", "x", "--deny-tool", "filereadtool"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "Permission denied for mirrored tool 'FileReadTool'.\n");
-    let out = cmd(tmp.path()).args(["exec-tool", "FileReadTool", "x", "--deny-prefix", "FILE", "--output-format", "json"]).output().unwrap();
+    let out = cmd(tmp.path())
+        .args(["exec-tool", "FileReadTool", "x", "--deny-prefix", "FILE", "--output-format", "json"])
+        .output()
+        .unwrap();
     let v = json(&out);
-    assert_eq!((v["handled"].clone(), v["error"]["kind"].clone(), v["exit_code"].clone()), (false.into(), "permission_denied".into(), 1.into()));
-    let out = cmd(tmp.path()).args(["route", "file read tool", "--deny-prefix", "file", "--output-format", "json"]).output().unwrap();
+    assert_eq!(
+        (v["handled"].clone(), v["error"]["kind"].clone(), v["exit_code"].clone()),
+        (false.into(), "permission_denied".into(), 1.into())
+    );
+    let out = cmd(tmp.path())
+        .args(["route", "file read tool", "--deny-prefix", "file", "--output-format", "json"])
+        .output()
+        .unwrap();
     let v = json(&out);
-    let denied: Vec<&str> = v["permission_denials"].as_array().unwrap().iter().map(|d| d["tool_name"].as_str().unwrap()).collect();
+    let denied: Vec<&str> =
+        v["permission_denials"].as_array().unwrap().iter().map(|d| d["tool_name"].as_str().unwrap()).collect();
     assert!(denied.contains(&"FileReadTool"), "{v}");
     let out = cmd(tmp.path()).args(["turn-loop", "file read tool", "--deny-tool", "FileReadTool"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);

@@ -25,7 +25,8 @@ fn scratch() -> tempfile::TempDir {
 }
 
 fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
     names
 }
@@ -68,7 +69,11 @@ fn malformed_session_files_are_typed_load_failures() {
         ("notjson", "{not json", "not valid JSON"),
         ("missing", r#"{"session_id": "m", "messages": [], "input_tokens": 1}"#, "'output_tokens'"),
         ("wrongtype", r#"{"session_id": "w", "messages": "abc", "input_tokens": 1, "output_tokens": 2}"#, "'messages'"),
-        ("badcount", r#"{"session_id": "b", "messages": [], "input_tokens": "1", "output_tokens": 2}"#, "'input_tokens'"),
+        (
+            "badcount",
+            r#"{"session_id": "b", "messages": [], "input_tokens": "1", "output_tokens": 2}"#,
+            "'input_tokens'",
+        ),
     ];
     for (id, body, needle) in cases {
         std::fs::write(store.join(format!("{id}.json")), body).unwrap();

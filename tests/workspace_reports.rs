@@ -233,7 +233,10 @@ fn mixed_port_root_is_python() {
     ws.file("src/b.rs", "");
     ws.file("src/c.rs", "");
     let r = claw(ws.path(), rd.path(), &["manifest"]);
-    assert_eq!(r.stdout, manifest_text(ws.path(), "Python", 1, &["- `a.py` (1 files) — Python port support module"]) + "\n");
+    assert_eq!(
+        r.stdout,
+        manifest_text(ws.path(), "Python", 1, &["- `a.py` (1 files) — Python port support module"]) + "\n"
+    );
 }
 
 #[test]
@@ -312,8 +315,12 @@ fn subsystems_text_and_limits() {
 }
 
 fn summary_expected(ws: &Path, lang: &str, total: usize, modules: &[&str], session: &str) -> String {
-    let mut lines =
-        vec![format!("# {lang} Porting Workspace Summary"), String::new(), manifest_text(ws, lang, total, modules), String::new()];
+    let mut lines = vec![
+        format!("# {lang} Porting Workspace Summary"),
+        String::new(),
+        manifest_text(ws, lang, total, modules),
+        String::new(),
+    ];
     lines.push("Command surface: 12 mirrored entries".into());
     lines.extend((0..10).map(|i| format!("- cmd{i:02} [mirrored] — cmd number {i} (from cmds/cmd{i:02}.ts)")));
     lines.push(String::new());
@@ -386,7 +393,8 @@ fn setup_report_text() {
     );
 }
 
-const NO_ARCHIVE: &str = "# Parity Audit\nLocal archive unavailable; parity audit cannot compare against the original snapshot.\n";
+const NO_ARCHIVE: &str =
+    "# Parity Audit\nLocal archive unavailable; parity audit cannot compare against the original snapshot.\n";
 
 #[test]
 fn parity_audit_without_archive_is_the_reference_text() {
@@ -520,7 +528,10 @@ fn parity_gate_json_exit_codes() {
     assert_eq!((code, v["exit_code"].as_i64()), (1, Some(1)));
     assert_eq!(v["gate_passed"], false);
     assert_eq!(v["fail_under"].as_f64(), Some(1.0));
-    assert_eq!(v["failed_metrics"], serde_json::json!(["root_file_coverage", "directory_coverage", "tool_entry_ratio"]));
+    assert_eq!(
+        v["failed_metrics"],
+        serde_json::json!(["root_file_coverage", "directory_coverage", "tool_entry_ratio"])
+    );
     assert_eq!(v["missing_root_targets"], serde_json::json!(["QueryEngine.py", "cost_tracker.py", "task.py"]));
     assert_eq!(v["missing_directory_targets"], serde_json::json!(["outputStyles"]));
 }
@@ -600,8 +611,14 @@ fn parity_audit_json_fields() {
     assert_eq!(v["language"], "python");
     assert_ratio(&v["root_file_coverage"], 0, 4);
     assert_ratio(&v["total_file_ratio"], 0, 10);
-    assert_eq!(v["missing_root_targets"], serde_json::json!(["main.py", "QueryEngine.py", "cost_tracker.py", "task.py"]));
-    assert_eq!(v["missing_directory_targets"], serde_json::json!(["commands.py", "native_ts", "utils", "outputStyles"]));
+    assert_eq!(
+        v["missing_root_targets"],
+        serde_json::json!(["main.py", "QueryEngine.py", "cost_tracker.py", "task.py"])
+    );
+    assert_eq!(
+        v["missing_directory_targets"],
+        serde_json::json!(["commands.py", "native_ts", "utils", "outputStyles"])
+    );
 }
 
 #[test]
@@ -694,7 +711,10 @@ fn setup_report_json_fields() {
     let (ws, rd) = (python_workspace(), reference_data(4));
     let (code, v) = claw_json(ws.path(), rd.path(), "setup-report", &[]);
     assert_eq!(code, 0);
-    assert_eq!(fields_after_envelope(&v), ["setup", "claw_version", "trusted", "cwd", "prefetches", "deferred_init", "startup_steps"]);
+    assert_eq!(
+        fields_after_envelope(&v),
+        ["setup", "claw_version", "trusted", "cwd", "prefetches", "deferred_init", "startup_steps"]
+    );
     assert_eq!(keys(&v["setup"]), ["python_version", "implementation", "platform_name", "test_command"]);
     assert!(v["setup"]["python_version"].as_str().unwrap().chars().next().unwrap().is_ascii_digit());
     assert_eq!(v["setup"]["implementation"], "Rust");
@@ -731,5 +751,8 @@ fn zero_totals_give_ratio_zero_and_fail_a_positive_gate() {
     assert_eq!(v["failed_metrics"], serde_json::json!(["tool_entry_ratio"]));
     let r = claw(ws.path(), rd.path(), &["parity-audit", "--fail-under", "0.1"]);
     assert_eq!(r.code, 1);
-    assert_eq!(r.stdout, format!("{NO_ARCHIVE}\nCoverage gate: failed (--fail-under 0.1)\n- tool_entry_ratio: 2/0 is below 0.1\n"));
+    assert_eq!(
+        r.stdout,
+        format!("{NO_ARCHIVE}\nCoverage gate: failed (--fail-under 0.1)\n- tool_entry_ratio: 2/0 is below 0.1\n")
+    );
 }

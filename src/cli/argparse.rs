@@ -94,7 +94,12 @@ pub fn parse(argv: &[String]) -> Result<Parsed, ParseError> {
                 all.extend(sub_extras);
                 (cmd, values, all)
             }
-            None => return Err(ParseError { message: "the following arguments are required: command".into(), command: None }),
+            None => {
+                return Err(ParseError {
+                    message: "the following arguments are required: command".into(),
+                    command: None,
+                });
+            }
         },
     };
     if !extras.is_empty() {
@@ -288,7 +293,11 @@ impl Parser {
                 let Some(cmd) = spec::find(name) else {
                     let choices: Vec<String> = spec::COMMANDS.iter().map(|c| str_repr(c.name)).collect();
                     return Err(ParseError {
-                        message: format!("argument command: invalid choice: {} (choose from {})", str_repr(name), choices.join(", ")),
+                        message: format!(
+                            "argument command: invalid choice: {} (choose from {})",
+                            str_repr(name),
+                            choices.join(", ")
+                        ),
                         command: None,
                     });
                 };
@@ -486,9 +495,15 @@ mod tests {
             "ambiguous option: --no could match --no-plugin-commands, --no-skill-commands"
         );
         assert_eq!(error(&[]), "the following arguments are required: command");
-        assert!(error(&["nosuch"]).starts_with("argument command: invalid choice: 'nosuch' (choose from 'summary', 'manifest',"));
+        assert!(
+            error(&["nosuch"])
+                .starts_with("argument command: invalid choice: 'nosuch' (choose from 'summary', 'manifest',")
+        );
         assert_eq!(error(&["tools", "--no-mcp=1"]), "argument --no-mcp: ignored explicit argument '1'");
-        assert_eq!(error(&["turn-loop", "x", "--timeout-seconds", "soon"]), "argument --timeout-seconds: invalid float value: 'soon'");
+        assert_eq!(
+            error(&["turn-loop", "x", "--timeout-seconds", "soon"]),
+            "argument --timeout-seconds: invalid float value: 'soon'"
+        );
     }
 
     #[test]

@@ -52,13 +52,15 @@ pub fn usage(cmd: Option<&Cmd>) -> String {
     };
     let opt_parts: Vec<String> = visible(opts).map(usage_part).collect();
     let prefix = "usage: ";
-    let flat: Vec<String> = std::iter::once(prog.clone()).chain(opt_parts.iter().cloned()).chain(pos.iter().cloned()).collect();
+    let flat: Vec<String> =
+        std::iter::once(prog.clone()).chain(opt_parts.iter().cloned()).chain(pos.iter().cloned()).collect();
     let one_line = flat.join(" ");
     if prefix.len() + one_line.len() <= WIDTH {
         return format!("{prefix}{one_line}");
     }
     let indent = " ".repeat(prefix.len() + prog.len() + 1);
-    let mut lines = wrap_parts(&std::iter::once(prog.clone()).chain(opt_parts).collect::<Vec<_>>(), &indent, Some(prefix));
+    let mut lines =
+        wrap_parts(&std::iter::once(prog.clone()).chain(opt_parts).collect::<Vec<_>>(), &indent, Some(prefix));
     lines.extend(wrap_parts(&pos, &indent, None));
     format!("{prefix}{}", lines.join("\n"))
 }

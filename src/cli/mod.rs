@@ -8,7 +8,8 @@ pub mod spec;
 /// JSON mode for parse errors: the exact pair `--output-format json` or
 /// `--output-format=json` anywhere in argv.
 pub fn wants_json(argv: &[String]) -> bool {
-    argv.iter().any(|a| a == "--output-format=json") || argv.windows(2).any(|w| w[0] == "--output-format" && w[1] == "json")
+    argv.iter().any(|a| a == "--output-format=json")
+        || argv.windows(2).any(|w| w[0] == "--output-format" && w[1] == "json")
 }
 
 /// The subcommand an invocation names, for parse-error envelopes: the first

@@ -63,10 +63,13 @@ const WORKSPACE: Opt = opt(
     Kind::Str,
     "workspace to report on (default: $CLAW_WORKSPACE, else the current directory)",
 );
-const DIRECTORY: Opt = opt(&["--directory"], "directory", Kind::Str, "session storage directory (default: .port_sessions)");
+const DIRECTORY: Opt =
+    opt(&["--directory"], "directory", Kind::Str, "session storage directory (default: .port_sessions)");
 const LIMIT5: Opt = opt(&["--limit"], "limit", Kind::Int, "");
-const DENY_TOOL: Opt = opt(&["--deny-tool"], "deny_tool", Kind::Append, "block a tool by name (repeatable, case-insensitive)");
-const DENY_PREFIX: Opt = opt(&["--deny-prefix"], "deny_prefix", Kind::Append, "block tools whose name starts with PREFIX (repeatable)");
+const DENY_TOOL: Opt =
+    opt(&["--deny-tool"], "deny_tool", Kind::Append, "block a tool by name (repeatable, case-insensitive)");
+const DENY_PREFIX: Opt =
+    opt(&["--deny-prefix"], "deny_prefix", Kind::Append, "block tools whose name starts with PREFIX (repeatable)");
 
 const PROMPT: Pos = Pos { name: "prompt", help: "" };
 const TARGET: Pos = Pos { name: "target", help: "" };
@@ -91,8 +94,18 @@ pub const DESCRIPTION: &str = "Python porting workspace for the Claude Code rewr
 
 /// Every subcommand, in the reference's order (its invalid-choice message lists them so).
 pub static COMMANDS: &[Cmd] = &[
-    Cmd { name: "summary", help: "render a Markdown summary of the Python porting workspace", pos: &[], opts: &[HELP, OUTPUT, WORKSPACE] },
-    Cmd { name: "manifest", help: "print the current Python workspace manifest", pos: &[], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd {
+        name: "summary",
+        help: "render a Markdown summary of the Python porting workspace",
+        pos: &[],
+        opts: &[HELP, OUTPUT, WORKSPACE],
+    },
+    Cmd {
+        name: "manifest",
+        help: "print the current Python workspace manifest",
+        pos: &[],
+        opts: &[HELP, OUTPUT, WORKSPACE],
+    },
     Cmd {
         name: "parity-audit",
         help: "compare the Python workspace against the local ignored TypeScript archive when available",
@@ -101,13 +114,33 @@ pub static COMMANDS: &[Cmd] = &[
             HELP,
             OUTPUT,
             WORKSPACE,
-            opt(&["--fail-under"], "fail_under", Kind::Float, "exit 1 when root-file, directory, command or tool coverage is below RATIO (0..1)"),
+            opt(
+                &["--fail-under"],
+                "fail_under",
+                Kind::Float,
+                "exit 1 when root-file, directory, command or tool coverage is below RATIO (0..1)",
+            ),
         ],
     },
-    Cmd { name: "setup-report", help: "render the startup/prefetch setup report", pos: &[], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd {
+        name: "setup-report",
+        help: "render the startup/prefetch setup report",
+        pos: &[],
+        opts: &[HELP, OUTPUT, WORKSPACE],
+    },
     Cmd { name: "command-graph", help: "show command graph segmentation", pos: &[], opts: &[HELP, OUTPUT, WORKSPACE] },
-    Cmd { name: "tool-pool", help: "show assembled tool pool with default settings", pos: &[], opts: &[HELP, OUTPUT, WORKSPACE] },
-    Cmd { name: "bootstrap-graph", help: "show the mirrored bootstrap/runtime graph stages", pos: &[], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd {
+        name: "tool-pool",
+        help: "show assembled tool pool with default settings",
+        pos: &[],
+        opts: &[HELP, OUTPUT, WORKSPACE],
+    },
+    Cmd {
+        name: "bootstrap-graph",
+        help: "show the mirrored bootstrap/runtime graph stages",
+        pos: &[],
+        opts: &[HELP, OUTPUT, WORKSPACE],
+    },
     Cmd {
         name: "subsystems",
         help: "list the current Python modules in the workspace",
@@ -165,14 +198,24 @@ pub static COMMANDS: &[Cmd] = &[
             LIMIT5,
             opt(&["--max-turns"], "max_turns", Kind::Int, ""),
             opt(&["--structured-output"], "structured_output", Kind::Flag, ""),
-            opt(&["--timeout-seconds"], "timeout_seconds", Kind::Float, "total wall-clock budget across all turns (#161). Default: unbounded."),
+            opt(
+                &["--timeout-seconds"],
+                "timeout_seconds",
+                Kind::Float,
+                "total wall-clock budget across all turns (#161). Default: unbounded.",
+            ),
             opt(
                 &["--continuation-prompt"],
                 "continuation_prompt",
                 Kind::Str,
                 "prompt to submit on turns after the first (#163). Default: None (loop stops after turn 0). Replaces the deprecated implicit \"[turn N]\" suffix that used to pollute the transcript.",
             ),
-            opt(&["--output-format"], "output_format", Kind::Choice(FORMATS), "output format (#164 Stage B: JSON includes cancel_observed per turn)"),
+            opt(
+                &["--output-format"],
+                "output_format",
+                Kind::Choice(FORMATS),
+                "output format (#164 Stage B: JSON includes cancel_observed per turn)",
+            ),
             WORKSPACE,
             DENY_TOOL,
             DENY_PREFIX,
@@ -208,13 +251,43 @@ pub static COMMANDS: &[Cmd] = &[
         pos: &[SESSION_ID],
         opts: &[HELP, DIRECTORY, OUTPUT, WORKSPACE],
     },
-    Cmd { name: "remote-mode", help: "simulate remote-control runtime branching", pos: &[TARGET], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd {
+        name: "remote-mode",
+        help: "simulate remote-control runtime branching",
+        pos: &[TARGET],
+        opts: &[HELP, OUTPUT, WORKSPACE],
+    },
     Cmd { name: "ssh-mode", help: "simulate SSH runtime branching", pos: &[TARGET], opts: &[HELP, OUTPUT, WORKSPACE] },
-    Cmd { name: "teleport-mode", help: "simulate teleport runtime branching", pos: &[TARGET], opts: &[HELP, OUTPUT, WORKSPACE] },
-    Cmd { name: "direct-connect-mode", help: "simulate direct-connect runtime branching", pos: &[TARGET], opts: &[HELP, OUTPUT, WORKSPACE] },
-    Cmd { name: "deep-link-mode", help: "simulate deep-link runtime branching", pos: &[TARGET], opts: &[HELP, OUTPUT, WORKSPACE] },
-    Cmd { name: "show-command", help: "show one mirrored command entry by exact name", pos: &[NAME], opts: &[HELP, OUTPUT, WORKSPACE] },
-    Cmd { name: "show-tool", help: "show one mirrored tool entry by exact name", pos: &[NAME], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd {
+        name: "teleport-mode",
+        help: "simulate teleport runtime branching",
+        pos: &[TARGET],
+        opts: &[HELP, OUTPUT, WORKSPACE],
+    },
+    Cmd {
+        name: "direct-connect-mode",
+        help: "simulate direct-connect runtime branching",
+        pos: &[TARGET],
+        opts: &[HELP, OUTPUT, WORKSPACE],
+    },
+    Cmd {
+        name: "deep-link-mode",
+        help: "simulate deep-link runtime branching",
+        pos: &[TARGET],
+        opts: &[HELP, OUTPUT, WORKSPACE],
+    },
+    Cmd {
+        name: "show-command",
+        help: "show one mirrored command entry by exact name",
+        pos: &[NAME],
+        opts: &[HELP, OUTPUT, WORKSPACE],
+    },
+    Cmd {
+        name: "show-tool",
+        help: "show one mirrored tool entry by exact name",
+        pos: &[NAME],
+        opts: &[HELP, OUTPUT, WORKSPACE],
+    },
     Cmd {
         name: "exec-command",
         help: "execute a mirrored command shim by exact name",
@@ -231,8 +304,18 @@ pub static COMMANDS: &[Cmd] = &[
             WORKSPACE,
             DENY_TOOL,
             DENY_PREFIX,
-            opt(&["--workspace-root"], "workspace_root", Kind::Append, "confine shell and file tools' paths to DIR (repeatable)"),
-            opt(&["--cwd"], "cwd", Kind::Str, "directory relative payload paths start from (default: the first --workspace-root)"),
+            opt(
+                &["--workspace-root"],
+                "workspace_root",
+                Kind::Append,
+                "confine shell and file tools' paths to DIR (repeatable)",
+            ),
+            opt(
+                &["--cwd"],
+                "cwd",
+                Kind::Str,
+                "directory relative payload paths start from (default: the first --workspace-root)",
+            ),
         ],
     },
 ];

@@ -118,7 +118,14 @@ pub fn show_tool(ctx: &Ctx<'_>) -> Result<Reply> {
 }
 
 /// A refused execution: text message, or an envelope with a typed error.
-fn refused(ctx: &Ctx<'_>, input_key: &str, input: &str, kind: &str, message: String, extra: Vec<(&str, Json)>) -> Reply {
+fn refused(
+    ctx: &Ctx<'_>,
+    input_key: &str,
+    input: &str,
+    kind: &str,
+    message: String,
+    extra: Vec<(&str, Json)>,
+) -> Reply {
     if !ctx.json() {
         return Reply::line(message).with_exit(1);
     }
@@ -152,7 +159,9 @@ pub fn exec_command(ctx: &Ctx<'_>) -> Result<Reply> {
     let (name, prompt) = (ctx.inv.pos("name"), ctx.inv.pos("prompt"));
     Ok(match cat::get_command(&all, name) {
         Some(m) => handled(ctx, m, "prompt", prompt, command_message(m, prompt)),
-        None => refused(ctx, "prompt", prompt, "command_not_found", format!("Unknown mirrored command: {name}"), vec![]),
+        None => {
+            refused(ctx, "prompt", prompt, "command_not_found", format!("Unknown mirrored command: {name}"), vec![])
+        }
     })
 }
 
@@ -160,7 +169,14 @@ pub fn exec_tool(ctx: &Ctx<'_>) -> Result<Reply> {
     let all = ctx.source.tools()?;
     let (name, payload) = (ctx.inv.pos("name"), ctx.inv.pos("payload"));
     let Some(m) = cat::get_tool(&all, name) else {
-        return Ok(refused(ctx, "payload", payload, "tool_not_found", format!("Unknown mirrored tool: {name}"), vec![]));
+        return Ok(refused(
+            ctx,
+            "payload",
+            payload,
+            "tool_not_found",
+            format!("Unknown mirrored tool: {name}"),
+            vec![],
+        ));
     };
     if ctx.deny().blocks(&m.name) {
         let message = format!("Permission denied for mirrored tool '{}'.", m.name);

@@ -12,7 +12,9 @@ fn entries(modules: &[&Module]) -> Json {
     Json::List(
         modules
             .iter()
-            .map(|m| Json::obj([("name", Json::str(m.name.as_ref())), ("source_hint", Json::str(m.source_hint.as_ref()))]))
+            .map(|m| {
+                Json::obj([("name", Json::str(m.name.as_ref())), ("source_hint", Json::str(m.source_hint.as_ref()))])
+            })
             .collect(),
     )
 }

@@ -22,7 +22,9 @@ pub fn run(ctx: &Ctx<'_>, command: &str) -> Result<Reply> {
             ("detail", Json::str(format!("{d} {target}"))),
         ]),
         (None, false) => Reply::line(format!("mode={mode}\ntarget={target}\nactive=True")),
-        (None, true) => Reply::fields([("mode", Json::str(mode)), ("target", Json::str(target)), ("active", Json::Bool(true))]),
+        (None, true) => {
+            Reply::fields([("mode", Json::str(mode)), ("target", Json::str(target)), ("active", Json::Bool(true))])
+        }
     };
     Ok(reply)
 }

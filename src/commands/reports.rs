@@ -198,7 +198,13 @@ pub fn setup_report(ctx: &Ctx<'_>) -> Result<Reply> {
                 report
                     .prefetches
                     .iter()
-                    .map(|p| Json::obj([("name", Json::str(p.name)), ("started", Json::Bool(p.started)), ("detail", Json::str(&p.detail))]))
+                    .map(|p| {
+                        Json::obj([
+                            ("name", Json::str(p.name)),
+                            ("started", Json::Bool(p.started)),
+                            ("detail", Json::str(&p.detail)),
+                        ])
+                    })
                     .collect(),
             ),
         ),
@@ -239,7 +245,8 @@ pub fn parity_audit(ctx: &Ctx<'_>) -> Result<Reply> {
     let workspace = ctx.workspace();
     let audit = parity::run(&workspace, &surface, commands.len(), tools.len());
     let fail_under = ctx.inv.float("fail_under");
-    let failed: Vec<&str> = fail_under.map(|t| audit.failed(t).into_iter().map(|(name, _)| name).collect()).unwrap_or_default();
+    let failed: Vec<&str> =
+        fail_under.map(|t| audit.failed(t).into_iter().map(|(name, _)| name).collect()).unwrap_or_default();
     let exit = i32::from(!failed.is_empty());
     if ctx.json() {
         return Ok(Reply::fields([

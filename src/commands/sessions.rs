@@ -22,7 +22,11 @@ fn failure(ctx: &Ctx<'_>, status_key: &str, err: Json, text: String) -> Reply {
 }
 
 fn invalid_id(ctx: &Ctx<'_>, status_key: &str, e: &ClawError) -> Reply {
-    let err = Json::obj([("kind", Json::str(e.kind())), ("message", Json::str(e.to_string())), ("retryable", Json::Bool(false))]);
+    let err = Json::obj([
+        ("kind", Json::str(e.kind())),
+        ("message", Json::str(e.to_string())),
+        ("retryable", Json::Bool(false)),
+    ]);
     failure(ctx, status_key, err, format!("error: {e}"))
 }
 
@@ -39,7 +43,11 @@ pub fn flush(ctx: &Ctx<'_>) -> Result<Reply> {
     let path = match store(ctx).save(&stored) {
         Ok(p) => p,
         Err(e) => {
-            let err = Json::obj([("kind", Json::str(e.kind())), ("message", Json::str(e.to_string())), ("retryable", Json::Bool(e.retryable()))]);
+            let err = Json::obj([
+                ("kind", Json::str(e.kind())),
+                ("message", Json::str(e.to_string())),
+                ("retryable", Json::Bool(e.retryable())),
+            ]);
             return Ok(failure(ctx, "flushed", err, format!("error: {e}")));
         }
     };
@@ -66,7 +74,13 @@ pub fn load(ctx: &Ctx<'_>) -> Result<Reply> {
     let (kind, message, retryable) = match store.load(id) {
         Ok(s) => {
             if !ctx.json() {
-                return Ok(Reply::line(format!("{}\n{} messages\nin={} out={}", s.session_id, s.messages.len(), s.input_tokens, s.output_tokens)));
+                return Ok(Reply::line(format!(
+                    "{}\n{} messages\nin={} out={}",
+                    s.session_id,
+                    s.messages.len(),
+                    s.input_tokens,
+                    s.output_tokens
+                )));
             }
             return Ok(Reply::fields([
                 ("session_id", Json::str(&s.session_id)),
@@ -95,8 +109,14 @@ pub fn list(ctx: &Ctx<'_>) -> Result<Reply> {
             if !ctx.json() {
                 return Ok(Reply::line(format!("error: {e}")).with_exit(1));
             }
-            let err = Json::obj([("kind", Json::str("session_list_failed")), ("message", Json::str(e.to_string())), ("retryable", Json::Bool(true))]);
-            return Ok(Reply::fields([("sessions", Json::List(vec![])), ("count", Json::Int(0)), ("error", err)]).with_exit(1));
+            let err = Json::obj([
+                ("kind", Json::str("session_list_failed")),
+                ("message", Json::str(e.to_string())),
+                ("retryable", Json::Bool(true)),
+            ]);
+            return Ok(
+                Reply::fields([("sessions", Json::List(vec![])), ("count", Json::Int(0)), ("error", err)]).with_exit(1)
+            );
         }
     };
     if ctx.json() {
@@ -125,7 +145,11 @@ pub fn delete(ctx: &Ctx<'_>) -> Result<Reply> {
             Ok(Reply::line(if deleted { format!("deleted: {id}") } else { format!("not found: {id}") }))
         }
         Err(message) => {
-            let err = Json::obj([("kind", Json::str("session_delete_failed")), ("message", Json::str(&message)), ("retryable", Json::Bool(true))]);
+            let err = Json::obj([
+                ("kind", Json::str("session_delete_failed")),
+                ("message", Json::str(&message)),
+                ("retryable", Json::Bool(true)),
+            ]);
             Ok(failure(ctx, "deleted", err, format!("error: {message}")))
         }
     }

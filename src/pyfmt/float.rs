@@ -78,10 +78,7 @@ pub fn parse(text: &str) -> Option<f64> {
         match b {
             b'0'..=b'9' | b'.' | b'e' | b'+' | b'-' => cleaned.push(b as char),
             b'_' => {
-                let ok = i > 0
-                    && i + 1 < bytes.len()
-                    && bytes[i - 1].is_ascii_digit()
-                    && bytes[i + 1].is_ascii_digit();
+                let ok = i > 0 && i + 1 < bytes.len() && bytes[i - 1].is_ascii_digit() && bytes[i + 1].is_ascii_digit();
                 if !ok {
                     return None;
                 }

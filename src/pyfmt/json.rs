@@ -192,15 +192,13 @@ mod tests {
     #[test]
     fn escapes_like_ensure_ascii() {
         let v = Json::str("caf\u{e9} \u{1f600} \"q\" \\ \n\t\u{7f}\u{1}\u{8}\u{c}\r/");
-        assert_eq!(
-            dumps(&v),
-            r#""caf\u00e9 \ud83d\ude00 \"q\" \\ \n\t\u007f\u0001\b\f\r/""#
-        );
+        assert_eq!(dumps(&v), r#""caf\u00e9 \ud83d\ude00 \"q\" \\ \n\t\u007f\u0001\b\f\r/""#);
     }
 
     #[test]
     fn floats_print_as_python() {
-        let v = Json::List(vec![Json::Float(0.0), Json::Float(1e-7), Json::Float(f64::INFINITY), Json::Float(f64::NAN)]);
+        let v =
+            Json::List(vec![Json::Float(0.0), Json::Float(1e-7), Json::Float(f64::INFINITY), Json::Float(f64::NAN)]);
         assert_eq!(dumps(&v), "[0.0, 1e-07, Infinity, NaN]");
     }
 
