@@ -53,6 +53,17 @@ impl Setup {
             test_command: TEST_COMMAND.into(),
         }
     }
+
+    /// The `setup` object of the bootstrap and setup-report envelopes.
+    pub fn to_json(&self) -> crate::pyfmt::json::Json {
+        use crate::pyfmt::json::Json;
+        Json::obj([
+            ("python_version", Json::str(&self.python_version)),
+            ("implementation", Json::str(&self.implementation)),
+            ("platform_name", Json::str(&self.platform_name)),
+            ("test_command", Json::str(&self.test_command)),
+        ])
+    }
 }
 
 /// `DeferredInitResult.as_lines()` for a trusted run.

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::catalog::{self as cat, command_message, tool_message};
 use crate::error::Result;
 use crate::output::Reply;
-use crate::pyfmt::int::slice_end;
+use crate::pyfmt::int::{PyInt, slice_end};
 use crate::pyfmt::json::Json;
 use crate::snapshot::Module;
 
@@ -23,61 +23,58 @@ fn listing(label: &str, total: usize, query: Option<&str>, shown: &[&Module]) ->
     lines.join("\n")
 }
 
-pub fn commands(ctx: &Ctx<'_>) -> Result<Reply> {
-    let all = ctx.source.commands()?;
-    let limit = ctx.limit(20);
+/// `commands` and `tools`: with `--query`, every entry matching it (the
+/// filters are ignored, as in the reference); otherwise the filtered list.
+fn listing_reply<'m>(
+    ctx: &Ctx<'_>,
+    label: &str,
+    all: &'m [Module],
+    filtered: impl FnOnce() -> Vec<&'m Module>,
+    flags: [(&str, bool); 2],
+) -> Reply {
     let query = ctx.inv.str("query").filter(|q| !q.is_empty());
-    let plugins = !ctx.inv.flag("no_plugin_commands");
-    let skills = !ctx.inv.flag("no_skill_commands");
     let (total, selected) = match query {
-        Some(q) => (all.len(), cat::find(&all, q)),
+        Some(q) => (all.len(), cat::find(all, q)),
         None => {
-            let filtered = cat::filter_commands(&all, plugins, skills);
+            let filtered = filtered();
             (filtered.len(), filtered)
         }
     };
-    let shown = &selected[..slice_end(selected.len(), limit)];
-    if ctx.json() {
-        return Ok(Reply::fields([
-            ("entry_count", Json::int(total)),
-            ("query", Json::opt_str(query)),
-            ("limit", Json::pyint(&ctx.inv.int("limit").cloned().unwrap_or(crate::pyfmt::int::PyInt::from_i64(20)))),
-            ("include_plugin_commands", Json::Bool(plugins)),
-            ("include_skill_commands", Json::Bool(skills)),
-            ("count", Json::int(shown.len())),
-            ("commands", Json::List(shown.iter().map(|m| entry_json(m)).collect())),
-        ]));
+    let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(20));
+    let shown = &selected[..slice_end(selected.len(), limit.get())];
+    if !ctx.json() {
+        return Reply::line(listing(label, total, query, shown));
     }
-    Ok(Reply::line(listing("Command", total, query, shown)))
+    let mut fields =
+        vec![("entry_count", Json::int(total)), ("query", Json::opt_str(query)), ("limit", Json::pyint(&limit))];
+    fields.extend(flags.map(|(k, v)| (k, Json::Bool(v))));
+    fields.push(("count", Json::int(shown.len())));
+    let key = if label == "Command" { "commands" } else { "tools" };
+    fields.push((key, Json::List(shown.iter().map(|m| entry_json(m)).collect())));
+    Reply::fields(fields)
+}
+
+pub fn commands(ctx: &Ctx<'_>) -> Result<Reply> {
+    let all = ctx.source.commands()?;
+    let plugins = !ctx.inv.flag("no_plugin_commands");
+    let skills = !ctx.inv.flag("no_skill_commands");
+    let filtered = || cat::filter_commands(&all, plugins, skills);
+    Ok(listing_reply(
+        ctx,
+        "Command",
+        &all,
+        filtered,
+        [("include_plugin_commands", plugins), ("include_skill_commands", skills)],
+    ))
 }
 
 pub fn tools(ctx: &Ctx<'_>) -> Result<Reply> {
     let all = ctx.source.tools()?;
-    let limit = ctx.limit(20);
-    let query = ctx.inv.str("query").filter(|q| !q.is_empty());
     let simple = ctx.inv.flag("simple_mode");
     let mcp = !ctx.inv.flag("no_mcp");
     let deny = ctx.deny();
-    let (total, selected) = match query {
-        Some(q) => (all.len(), cat::find(&all, q)),
-        None => {
-            let filtered = cat::filter_tools(&all, simple, mcp, &deny);
-            (filtered.len(), filtered)
-        }
-    };
-    let shown = &selected[..slice_end(selected.len(), limit)];
-    if ctx.json() {
-        return Ok(Reply::fields([
-            ("entry_count", Json::int(total)),
-            ("query", Json::opt_str(query)),
-            ("limit", Json::pyint(&ctx.inv.int("limit").cloned().unwrap_or(crate::pyfmt::int::PyInt::from_i64(20)))),
-            ("simple_mode", Json::Bool(simple)),
-            ("include_mcp", Json::Bool(mcp)),
-            ("count", Json::int(shown.len())),
-            ("tools", Json::List(shown.iter().map(|m| entry_json(m)).collect())),
-        ]));
-    }
-    Ok(Reply::line(listing("Tool", total, query, shown)))
+    let filtered = || cat::filter_tools(&all, simple, mcp, &deny);
+    Ok(listing_reply(ctx, "Tool", &all, filtered, [("simple_mode", simple), ("include_mcp", mcp)]))
 }
 
 fn show(ctx: &Ctx<'_>, found: Option<&Module>, noun: &str, kind: &str) -> Result<Reply> {

@@ -180,15 +180,7 @@ pub fn setup_report(ctx: &Ctx<'_>) -> Result<Reply> {
     let mut deferred = vec![("trusted".to_string(), Json::Bool(d.trusted))];
     deferred.extend(d.steps().iter().map(|(name, on)| (name.to_string(), Json::Bool(*on))));
     Ok(Reply::fields([
-        (
-            "setup",
-            Json::obj([
-                ("python_version", Json::str(&s.python_version)),
-                ("implementation", Json::str(&s.implementation)),
-                ("platform_name", Json::str(&s.platform_name)),
-                ("test_command", Json::str(&s.test_command)),
-            ]),
-        ),
+        ("setup", s.to_json()),
         ("claw_version", Json::str(setup::VERSION)),
         ("trusted", Json::Bool(report.trusted)),
         ("cwd", Json::str(report.cwd.display().to_string())),

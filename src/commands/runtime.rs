@@ -16,19 +16,10 @@ pub fn bootstrap(ctx: &Ctx<'_>) -> Result<Reply> {
     if !ctx.json() {
         return Ok(Reply::line(session.as_markdown()));
     }
-    let setup = &session.setup;
     Ok(Reply::fields([
         ("prompt", Json::str(prompt)),
         ("limit", Json::pyint(&limit)),
-        (
-            "setup",
-            Json::obj([
-                ("python_version", Json::str(&setup.python_version)),
-                ("implementation", Json::str(&setup.implementation)),
-                ("platform_name", Json::str(&setup.platform_name)),
-                ("test_command", Json::str(&setup.test_command)),
-            ]),
-        ),
+        ("setup", session.setup.to_json()),
         ("routed_matches", matches_json(&session.matches)),
         ("command_execution_messages", Json::strs(&session.command_execs)),
         ("tool_execution_messages", Json::strs(&session.tool_execs)),
