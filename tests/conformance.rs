@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use libtest_mimic::{Arguments, Failed, Trial};
+use anyhow::Context;
+use libtest_mimic::{Arguments, Trial};
 use regex::Regex;
 use serde_json::Value;
 
@@ -36,21 +37,24 @@ fn main() {
             let id = s["id"].as_str().unwrap().to_string();
             let scenario = s.clone();
             let norms = normalizers.clone();
-            Trial::test(id, move || run_scenario(&scenario, &norms))
+            Trial::test(id, move || run_scenario(&scenario, &norms).map_err(|e| format!("{e:#}").into()))
         })
         .collect();
     libtest_mimic::run(&args, trials).exit();
 }
 
-fn run_scenario(s: &Value, normalizers: &[(String, Regex, String)]) -> Result<(), Failed> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+fn run_scenario(s: &Value, normalizers: &[(String, Regex, String)]) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir().context("creating the scenario directory")?;
     for d in s["dirs"].as_array().into_iter().flatten() {
-        std::fs::create_dir_all(dir.path().join(d.as_str().unwrap())).map_err(|e| e.to_string())?;
+        let d = d.as_str().context("dirs entries are strings")?;
+        std::fs::create_dir_all(dir.path().join(d)).with_context(|| format!("creating {d}"))?;
     }
     for (rel, content) in s["files"].as_object().into_iter().flatten() {
         let p = dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).map_err(|e| e.to_string())?;
-        std::fs::write(&p, content.as_str().unwrap()).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(p.parent().context("file has a parent")?)
+            .with_context(|| format!("creating the parent of {rel}"))?;
+        std::fs::write(&p, content.as_str().context("file contents are strings")?)
+            .with_context(|| format!("writing {rel}"))?;
     }
     let wanted: Vec<&str> = s["normalize"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
     let norm = |text: &str| {
@@ -69,7 +73,7 @@ fn run_scenario(s: &Value, normalizers: &[(String, Regex, String)]) -> Result<()
             .env("CLAW_REFERENCE_DATA", shared().join("reference_data"))
             .env_remove("CLAW_WORKSPACE")
             .output()
-            .map_err(|e| e.to_string())?;
+            .context("running claw")?;
         let stdout = String::from_utf8_lossy(&out.stdout);
         let mut problems = Vec::new();
         let code = out.status.code();
@@ -88,7 +92,7 @@ fn run_scenario(s: &Value, normalizers: &[(String, Regex, String)]) -> Result<()
             _ => {}
         }
         if !problems.is_empty() {
-            return Err(format!("step {i} {argv:?}: {}", problems.join("; ")).into());
+            anyhow::bail!("step {i} {argv:?}: {}", problems.join("; "));
         }
     }
     Ok(())
