@@ -111,7 +111,9 @@ impl Store {
     /// Write a session atomically; returns the path as the reference prints it.
     pub fn save(&self, session: &StoredSession) -> Result<String> {
         validate_id(&session.session_id)?;
-        let fail = |what: &str, e: &std::io::Error| ClawError::SessionSave(format!("cannot {what} {}: {}", str_repr(&self.dir), io_reason(e)));
+        let fail = |what: &str, e: &std::io::Error| {
+            ClawError::SessionSave(format!("cannot {what} {}: {}", str_repr(&self.dir), io_reason(e)))
+        };
         fs::create_dir_all(&self.dir).map_err(|e| fail("create session directory", &e))?;
         let target = self.path_of(&session.session_id);
         let tmp = temp_path(Path::new(&self.dir));
@@ -139,29 +141,39 @@ impl Store {
             }
             Err(e) => return Err(LoadError::Failed { message: os_error_text(&e, &path) }),
         };
-        parse_session(&text).map_err(|problem| LoadError::Failed { message: format!("session file {} {problem}", str_repr(&path)) })
+        parse_session(&text)
+            .map_err(|problem| LoadError::Failed { message: format!("session file {} {problem}", str_repr(&path)) })
     }
 
     /// Stored session ids, sorted by code point (`sorted(p.stem for p in dir.glob('*.json'))`).
     pub fn list(&self) -> Result<Vec<String>> {
+        let fail = |e: &std::io::Error| {
+            ClawError::SessionSave(format!("cannot list {}: {}", str_repr(&self.dir), io_reason(e)))
+        };
         let entries = match fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) if e.kind() == ErrorKind::NotADirectory => return Ok(Vec::new()),
-            Err(e) => return Err(ClawError::SessionSave(format!("cannot list {}: {}", str_repr(&self.dir), io_reason(&e)))),
+            Err(e) => return Err(fail(&e)),
         };
         let mut ids = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(|e| ClawError::SessionSave(format!("cannot list {}: {}", str_repr(&self.dir), io_reason(&e))))?;
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
-            if let Some(stem) = name.strip_suffix(".json") {
-                if !stem.is_empty() {
-                    ids.push(stem.to_string());
-                }
+            // The name's own buffer becomes the id: one allocation per entry.
+            let Ok(mut name) = entry.map_err(|e| fail(&e))?.file_name().into_string() else { continue };
+            if name.len() > ".json".len() && name.ends_with(".json") {
+                name.truncate(name.len() - ".json".len());
+                ids.push(name);
             }
         }
-        ids.sort_unstable();
+        // Code point order is UTF-8 byte order.  Comparing the first eight
+        // bytes as one integer settles almost every pair without a memcmp.
+        fn head(s: &str) -> u64 {
+            let mut b = [0u8; 8];
+            let n = s.len().min(8);
+            b[..n].copy_from_slice(&s.as_bytes()[..n]);
+            u64::from_be_bytes(b)
+        }
+        ids.sort_unstable_by(|a, b| head(a).cmp(&head(b)).then_with(|| a.cmp(b)));
         Ok(ids)
     }
 
@@ -216,7 +228,12 @@ fn parse_session(bytes: &[u8]) -> std::result::Result<StoredSession, String> {
     let count = |name: &str| -> std::result::Result<u64, String> {
         field(name)?.as_u64().ok_or(format!("has a {} that is not a non-negative integer", str_repr(name)))
     };
-    Ok(StoredSession { session_id, messages, input_tokens: count("input_tokens")?, output_tokens: count("output_tokens")? })
+    Ok(StoredSession {
+        session_id,
+        messages,
+        input_tokens: count("input_tokens")?,
+        output_tokens: count("output_tokens")?,
+    })
 }
 
 #[cfg(test)]
@@ -246,12 +263,33 @@ mod tests {
 
     #[test]
     fn file_format_is_json_dumps_indent_2() {
-        let s = StoredSession { session_id: "handmade".into(), messages: vec!["a".into(), "b c".into()], input_tokens: 3, output_tokens: 9 };
+        let s = StoredSession {
+            session_id: "handmade".into(),
+            messages: vec!["a".into(), "b c".into()],
+            input_tokens: 3,
+            output_tokens: 9,
+        };
         assert_eq!(
             s.to_file_text(),
             "{\n  \"session_id\": \"handmade\",\n  \"messages\": [\n    \"a\",\n    \"b c\"\n  ],\n  \"input_tokens\": 3,\n  \"output_tokens\": 9\n}"
         );
         assert_eq!(parse_session(s.to_file_text().as_bytes()).unwrap(), s);
+    }
+
+    #[test]
+    fn list_sorts_stems_by_code_point() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = ["b", "abcdefgh2", "abcdefgh10", "abcdefgh", "Z", "\u{e9}t\u{e9}", "\u{1f980}", "a b", "x.y"];
+        for n in names {
+            std::fs::write(dir.path().join(format!("{n}.json")), "{}").unwrap();
+        }
+        for other in [".json", "notes.txt", "c.json.tmp", ".claw-tmp-1-2-3"] {
+            std::fs::write(dir.path().join(other), "").unwrap();
+        }
+        let mut want: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        want.sort_by(|a, b| a.chars().cmp(b.chars()));
+        assert_eq!(Store::new(dir.path().to_str()).list().unwrap(), want);
+        assert!(Store::new(dir.path().join("absent").to_str()).list().unwrap().is_empty());
     }
 
     #[test]
