@@ -192,3 +192,24 @@ fn deny_lists_refuse_tools_and_become_permission_denials() {
     let out = cmd(tmp.path()).args(["route", "file read tool", "--output-format", "json"]).output().unwrap();
     assert!(json(&out).get("permission_denials").is_none());
 }
+
+#[test]
+fn reference_data_over_the_size_bound_is_refused_unread() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    big_inventory(&data, 1);
+    // A sparse file just over 1 GiB: refused from its metadata, never read.
+    let f = std::fs::OpenOptions::new().write(true).open(data.join("tools_snapshot.json")).unwrap();
+    f.set_len((1 << 30) + 1).unwrap();
+    let out = cmd(tmp.path())
+        .args(["route", "x", "--output-format", "json"])
+        .env("CLAW_REFERENCE_DATA", &data)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["error"]["kind"], "reference_data_invalid");
+    let msg = v["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("tools_snapshot.json") && msg.contains("over the 1073741824 byte limit"), "{msg}");
+}
