@@ -106,14 +106,14 @@ fn unusable_directories_give_typed_errors() {
     assert_eq!(json(&out)["error"]["kind"], "session_save_failed");
 }
 
-#[test]
-fn twenty_concurrent_flushes_of_distinct_ids_all_land() {
-    let tmp = scratch();
+/// Start 20 `flush-transcript` processes at once (prompt and id from `args(i)`) and wait for all.
+fn flush_concurrently(dir: &Path, args: impl Fn(usize) -> (String, String)) {
     let children: Vec<_> = (0..20)
         .map(|i| {
+            let (prompt, id) = args(i);
             Command::new(env!("CARGO_BIN_EXE_claw"))
-                .args(["flush-transcript", &format!("prompt {i}"), "--session-id", &format!("s{i:02}")])
-                .current_dir(tmp.path())
+                .args(["flush-transcript", &prompt, "--session-id", &id])
+                .current_dir(dir)
                 .stdout(std::process::Stdio::null())
                 .spawn()
                 .unwrap()
@@ -122,6 +122,12 @@ fn twenty_concurrent_flushes_of_distinct_ids_all_land() {
     for mut c in children {
         assert!(c.wait().unwrap().success());
     }
+}
+
+#[test]
+fn twenty_concurrent_flushes_of_distinct_ids_all_land() {
+    let tmp = scratch();
+    flush_concurrently(tmp.path(), |i| (format!("prompt {i}"), format!("s{i:02}")));
     let want: Vec<String> = (0..20).map(|i| format!("s{i:02}.json")).collect();
     assert_eq!(entries(&tmp.path().join(".port_sessions")), want);
     let out = claw(tmp.path(), &["list-sessions", "--output-format", "json"]);
@@ -131,19 +137,7 @@ fn twenty_concurrent_flushes_of_distinct_ids_all_land() {
 #[test]
 fn twenty_concurrent_flushes_of_one_id_leave_one_valid_file() {
     let tmp = scratch();
-    let children: Vec<_> = (0..20)
-        .map(|i| {
-            Command::new(env!("CARGO_BIN_EXE_claw"))
-                .args(["flush-transcript", &"word ".repeat(i * 20 + 1), "--session-id", "same"])
-                .current_dir(tmp.path())
-                .stdout(std::process::Stdio::null())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for mut c in children {
-        assert!(c.wait().unwrap().success());
-    }
+    flush_concurrently(tmp.path(), |i| ("word ".repeat(i * 20 + 1), "same".to_string()));
     assert_eq!(entries(&tmp.path().join(".port_sessions")), ["same.json"], "no temp files left behind");
     let out = claw(tmp.path(), &["load-session", "same", "--output-format", "json"]);
     let v = json(&out);
