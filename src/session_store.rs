@@ -160,8 +160,11 @@ impl Store {
         for entry in entries {
             // The name's own buffer becomes the id: one allocation per entry.
             let Ok(mut name) = entry.map_err(|e| fail(&e))?.file_name().into_string() else { continue };
+            // `Path.stem`: a file named just `.json` is its own stem.
             if name.len() > ".json".len() && name.ends_with(".json") {
                 name.truncate(name.len() - ".json".len());
+                ids.push(name);
+            } else if name == ".json" {
                 ids.push(name);
             }
         }

@@ -202,3 +202,16 @@ fn sessions_written_by_the_reference_load_and_ours_match_its_format() {
         "{\n  \"session_id\": \"alpha\",\n  \"messages\": [\n    \"hello world\"\n  ],\n  \"input_tokens\": 2,\n  \"output_tokens\": 12\n}"
     );
 }
+
+#[test]
+fn an_empty_directory_option_means_the_default_store() {
+    let tmp = scratch();
+    let out =
+        claw(tmp.path(), &["flush-transcript", "x", "--session-id", "e", "--directory", "", "--output-format", "json"]);
+    assert_eq!(json(&out)["path"], ".port_sessions/e.json");
+    let out = claw(tmp.path(), &["load-session", "ghost", "--directory", "", "--output-format", "json"]);
+    assert_eq!(json(&out)["error"]["directory"], ".port_sessions");
+    std::fs::write(tmp.path().join(".port_sessions/.json"), "{}").unwrap();
+    let out = claw(tmp.path(), &["list-sessions", "--directory", "", "--output-format", "json"]);
+    assert_eq!(json(&out)["sessions"], serde_json::json!([".json", "e"]));
+}

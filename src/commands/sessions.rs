@@ -8,8 +8,13 @@ use crate::query_engine::{Config, Engine};
 use crate::session_store::{self, LoadError, Store};
 use crate::workspace::py_bool;
 
+/// `--directory`; an empty value means the default, as `if args.directory` does.
+fn directory<'a>(ctx: &'a Ctx<'_>) -> Option<&'a str> {
+    ctx.inv.str("directory").filter(|d| !d.is_empty())
+}
+
 fn store(ctx: &Ctx<'_>) -> Store {
-    Store::new(ctx.inv.str("directory"))
+    Store::new(directory(ctx))
 }
 
 /// A typed failure with the reference's per-command fields.
@@ -70,7 +75,7 @@ pub fn load(ctx: &Ctx<'_>) -> Result<Reply> {
         return Ok(invalid_id(ctx, "loaded", &e));
     }
     let store = store(ctx);
-    let directory = ctx.inv.str("directory").map_or(session_store::DEFAULT_DIR.to_string(), session_store::display_dir);
+    let directory = directory(ctx).map_or(session_store::DEFAULT_DIR.to_string(), session_store::display_dir);
     let (kind, message, retryable) = match store.load(id) {
         Ok(s) => {
             if !ctx.json() {
