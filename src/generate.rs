@@ -103,7 +103,7 @@ pub fn render(what: &str) -> String {
     };
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut tree(false), BIN, &mut buf);
-    String::from_utf8(buf).expect("completion scripts are UTF-8")
+    String::from_utf8_lossy(&buf).into_owned()
 }
 
 /// The roff preamble `roff` puts before every rendered chunk.
@@ -112,8 +112,10 @@ const APOSTROPHE_PREAMBLE: &str = ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n";
 /// One `clap_mangen` section as roff, without the preamble.
 fn section(f: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
     let mut buf = Vec::new();
-    f(&mut buf).expect("writing to a Vec cannot fail");
-    let text = String::from_utf8(buf).expect("the man page is UTF-8");
+    // Writing to a Vec cannot fail; should roff ever report an error, the
+    // page is simply shorter.
+    let _ = f(&mut buf);
+    let text = String::from_utf8_lossy(&buf).into_owned();
     text.strip_prefix(APOSTROPHE_PREAMBLE).map(str::to_string).unwrap_or(text)
 }
 
