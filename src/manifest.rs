@@ -156,33 +156,17 @@ impl Scan {
     /// Walk `src_root`; never fails (what cannot be read is not counted).
     pub fn of(src_root: &Path) -> Scan {
         let mut scan = Scan::default();
-        // (directory, top-level module name when below the root)
-        let mut stack: Vec<(PathBuf, Option<String>)> = vec![(src_root.to_path_buf(), None)];
-        while let Some((dir, top)) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-            for entry in entries.flatten() {
-                let Ok(ft) = entry.file_type() else { continue };
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let path = entry.path();
-                if ft.is_dir() {
-                    let top = top.clone().unwrap_or_else(|| name.clone());
-                    stack.push((path, Some(top)));
-                    continue;
-                }
-                if !(ft.is_file() || (ft.is_symlink() && path.is_file())) {
-                    continue;
-                }
-                let tally = if name.ends_with(".py") {
-                    &mut scan.python
-                } else if name.ends_with(".rs") {
-                    &mut scan.rust
-                } else {
-                    continue;
-                };
-                tally.total += 1;
-                *tally.by_module.entry(top.clone().unwrap_or(name)).or_insert(0) += 1;
-            }
-        }
+        crate::workspace::for_each_file(src_root, |top, name| {
+            let tally = if name.ends_with(".py") {
+                &mut scan.python
+            } else if name.ends_with(".rs") {
+                &mut scan.rust
+            } else {
+                return;
+            };
+            tally.total += 1;
+            *tally.by_module.entry(top.map_or(name, str::to_string)).or_insert(0) += 1;
+        });
         scan
     }
 

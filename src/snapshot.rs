@@ -532,11 +532,6 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// True when `path` names an existing directory.
-pub fn is_dir(path: &Path) -> bool {
-    path.is_dir()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

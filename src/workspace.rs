@@ -39,25 +39,32 @@ pub fn absolute(path: &Path) -> PathBuf {
     out
 }
 
-/// Count regular files under `dir` (recursively) whose name satisfies `keep`.
-/// Unreadable subdirectories are skipped, as `Path.rglob` skips them.
-pub fn count_files(dir: &Path, keep: &dyn Fn(&str) -> bool) -> usize {
-    let mut count = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
+/// Visit every regular file under `dir` (recursively), as `Path.rglob('*')`
+/// with `is_file()` does: `visit(top, name)` gets the file name and, for a
+/// file below a subdirectory, the name of its top-level directory.
+/// Unreadable subdirectories are skipped, as `rglob` skips them.
+pub fn for_each_file(dir: &Path, mut visit: impl FnMut(Option<&str>, String)) {
+    let mut stack: Vec<(PathBuf, Option<String>)> = vec![(dir.to_path_buf(), None)];
+    while let Some((d, top)) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else { continue };
         for entry in entries.flatten() {
             let Ok(ft) = entry.file_type() else { continue };
+            let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
             if ft.is_dir() {
-                stack.push(path);
-            } else if (ft.is_file() || (ft.is_symlink() && path.is_file()))
-                && entry.file_name().to_str().is_some_and(keep)
-            {
-                count += 1;
+                let top = top.clone().unwrap_or_else(|| name.clone());
+                stack.push((path, Some(top)));
+            } else if ft.is_file() || (ft.is_symlink() && path.is_file()) {
+                visit(top.as_deref(), name);
             }
         }
     }
+}
+
+/// Count regular files under `dir` (recursively) whose name satisfies `keep`.
+pub fn count_files(dir: &Path, keep: &dyn Fn(&str) -> bool) -> usize {
+    let mut count = 0;
+    for_each_file(dir, |_, name| count += usize::from(keep(&name)));
     count
 }
 
