@@ -54,7 +54,8 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
             // The pair `--output-format json` anywhere means one envelope, even
             // if a later `--output-format text` won the parse.
             let format = if json || inv.str("output_format") == Some("json") { Format::Json } else { Format::Text };
-            let ctx = Ctx { inv: &inv, format, source: Source::from_env() };
+            let source = Source::resolve(&crate::workspace::given(inv.str("workspace")));
+            let ctx = Ctx { inv: &inv, format, source };
             let reply = dispatch(&ctx).unwrap_or_else(|e| error_reply(&e, format));
             (inv.cmd.name.to_string(), reply)
         }

@@ -1,7 +1,10 @@
 //! The mirrored inventories: the command and tool snapshots and the archive
-//! surface.  The default is compiled in from `reference_data/`; setting
-//! `CLAW_REFERENCE_DATA=DIR` replaces it wholesale with a directory of the
-//! same layout.  Each file is read only when a command needs it.
+//! surface.  The default is compiled in from `reference_data/`.  A directory
+//! of the same layout replaces it wholesale: `CLAW_REFERENCE_DATA=DIR`, else
+//! the workspace's own `src/reference_data/` when it holds a command snapshot
+//! (so claw run in a checkout of the reference harness reads that checkout's
+//! inventories, as `python3 -m src.main` there does).  Each file is read only
+//! when a command needs it.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -86,11 +89,19 @@ pub enum Source {
 }
 
 impl Source {
-    /// `CLAW_REFERENCE_DATA` if set (and non-empty), else the embedded default.
-    pub fn from_env() -> Source {
+    /// `CLAW_REFERENCE_DATA` if set (and non-empty); else `WORKSPACE/src/reference_data`
+    /// if it holds `commands_snapshot.json`; else the embedded default.
+    pub fn resolve(workspace: &Path) -> Source {
         match std::env::var_os("CLAW_REFERENCE_DATA") {
             Some(dir) if !dir.is_empty() => Source::Dir(PathBuf::from(dir)),
-            _ => Source::Embedded,
+            _ => {
+                let own = workspace.join("src").join("reference_data");
+                if own.join(COMMANDS_FILE).is_file() {
+                    Source::Dir(crate::workspace::absolute(&own))
+                } else {
+                    Source::Embedded
+                }
+            }
         }
     }
 

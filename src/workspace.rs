@@ -4,16 +4,20 @@
 
 use std::path::{Path, PathBuf};
 
-/// The workspace root as an absolute, symlink-resolved path where possible.
-pub fn root(option: Option<&str>) -> PathBuf {
-    let raw = match option {
+/// The workspace root as given: `--workspace`, `$CLAW_WORKSPACE`, or `.`.
+pub fn given(option: Option<&str>) -> PathBuf {
+    match option {
         Some(dir) => PathBuf::from(dir),
         None => match std::env::var_os("CLAW_WORKSPACE") {
             Some(dir) if !dir.is_empty() => PathBuf::from(dir),
             _ => PathBuf::from("."),
         },
-    };
-    absolute(&raw)
+    }
+}
+
+/// The workspace root as an absolute, symlink-resolved path where possible.
+pub fn root(option: Option<&str>) -> PathBuf {
+    absolute(&given(option))
 }
 
 /// `Path.resolve()`: canonical when the path exists, else made absolute.

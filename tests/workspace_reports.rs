@@ -756,3 +756,71 @@ fn zero_totals_give_ratio_zero_and_fail_a_positive_gate() {
         format!("{NO_ARCHIVE}\nCoverage gate: failed (--fail-under 0.1)\n- tool_entry_ratio: 2/0 is below 0.1\n")
     );
 }
+
+/// Run claw in `cwd` with neither `CLAW_REFERENCE_DATA` nor `CLAW_WORKSPACE` set.
+fn claw_without_data_env(cwd: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_claw"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("CLAW_REFERENCE_DATA")
+        .env_remove("CLAW_WORKSPACE")
+        .output()
+        .expect("run claw");
+    Run {
+        code: out.status.code().expect("exit code"),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// A checkout of the reference harness carries its inventories in
+/// `src/reference_data/`; claw run there reads them, as the reference does.
+#[test]
+fn a_checkout_s_own_reference_data_is_the_inventory() {
+    let ws = python_workspace();
+    let own = reference_data(4);
+    for f in ["commands_snapshot.json", "tools_snapshot.json", "archive_surface_snapshot.json"] {
+        let body = std::fs::read_to_string(own.path().join(f)).unwrap();
+        ws.file(&format!("src/reference_data/{f}"), &body);
+    }
+    let ws_str = ws.path().to_str().unwrap();
+    let elsewhere = TempDir::new("cwd");
+    for (cwd, extra) in [(ws.path(), vec![]), (elsewhere.path(), vec!["--workspace", ws_str])] {
+        let mut args = vec!["commands"];
+        args.extend(&extra);
+        let r = claw_without_data_env(cwd, &args);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+        assert!(r.stdout.starts_with("Command entries: 12\n\n- cmd00 — cmds/cmd00.ts\n"), "{}", r.stdout);
+        let mut args = vec!["summary"];
+        args.extend(&extra);
+        let r = claw_without_data_env(cwd, &args);
+        assert!(r.stdout.contains("\nCommand surface: 12 mirrored entries\n"), "{}", r.stdout);
+        assert!(r.stdout.contains("\nTool surface: 2 mirrored entries\n"), "{}", r.stdout);
+    }
+    // CLAW_REFERENCE_DATA still wins over the workspace's own directory.
+    let other = TempDir::new("ref");
+    other.file("commands_snapshot.json", &entries("other", 3));
+    other.file("tools_snapshot.json", &entries("tool", 1));
+    let r = claw_in(ws.path(), other.path(), &["commands"], None);
+    assert!(r.stdout.starts_with("Command entries: 3\n\n- other00 — others/other00.ts\n"), "{}", r.stdout);
+    // A broken snapshot in the workspace is a typed error naming that file.
+    ws.file("src/reference_data/commands_snapshot.json", "[{\"name\": 1}]");
+    let r = claw_without_data_env(ws.path(), &["commands", "--output-format", "json"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, ""));
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["error"]["kind"], "reference_data_invalid");
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(message.contains(&format!("{ws_str}/src/reference_data/commands_snapshot.json")), "{message}");
+}
+
+/// Without a command snapshot in `src/reference_data/` the embedded inventory is used.
+#[test]
+fn without_a_command_snapshot_the_embedded_inventory_is_used() {
+    let ws = python_workspace();
+    ws.file("src/reference_data/tools_snapshot.json", "not json");
+    let embedded = claw_without_data_env(TempDir::new("cwd").path(), &["commands", "--limit", "3"]);
+    let here = claw_without_data_env(ws.path(), &["commands", "--limit", "3"]);
+    assert_eq!((here.code, here.stderr.as_str()), (0, ""));
+    assert_eq!(here.stdout, embedded.stdout);
+    assert!(here.stdout.starts_with("Command entries: 11\n"), "{}", here.stdout);
+}
