@@ -13,6 +13,10 @@ pub enum ClawError {
     #[error("invalid session id {id}: {reason}")]
     InvalidSessionId { id: String, reason: &'static str },
 
+    /// The workspace (`--workspace`, `$CLAW_WORKSPACE`, or `.`) is missing or not a directory.
+    #[error("workspace {path}: {problem}")]
+    Workspace { path: String, problem: String },
+
     /// The session store could not be written.
     #[error("{0}")]
     SessionSave(String),
@@ -24,6 +28,7 @@ impl ClawError {
         match self {
             ClawError::Snapshot { .. } => "reference_data_invalid",
             ClawError::InvalidSessionId { .. } => "invalid_session_id",
+            ClawError::Workspace { .. } => "workspace_invalid",
             ClawError::SessionSave(_) => "session_save_failed",
         }
     }

@@ -164,6 +164,7 @@ pub fn claw_error_kinds() -> Vec<&'static str> {
     [
         ClawError::Snapshot { file: e(), problem: e() },
         ClawError::InvalidSessionId { id: e(), reason: "" },
+        ClawError::Workspace { path: e(), problem: e() },
         ClawError::SessionSave(e()),
     ]
     .iter()

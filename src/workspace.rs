@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::{ClawError, Result};
+
 /// The workspace root as given: `--workspace`, `$CLAW_WORKSPACE`, or `.`.
 pub fn given(option: Option<&str>) -> PathBuf {
     match option {
@@ -16,8 +18,16 @@ pub fn given(option: Option<&str>) -> PathBuf {
 }
 
 /// The workspace root as an absolute, symlink-resolved path where possible.
-pub fn root(option: Option<&str>) -> PathBuf {
-    absolute(&given(option))
+/// A workspace that does not exist or is not a directory is an error, so a
+/// mistyped `--workspace` is not reported on as an empty workspace.
+pub fn root(option: Option<&str>) -> Result<PathBuf> {
+    let given = given(option);
+    let problem = match std::fs::metadata(&given) {
+        Ok(m) if m.is_dir() => return Ok(absolute(&given)),
+        Ok(_) => "not a directory".to_string(),
+        Err(e) => crate::snapshot::io_reason(&e),
+    };
+    Err(ClawError::Workspace { path: given.display().to_string(), problem })
 }
 
 /// `Path.resolve()`: canonical when the path exists, else made absolute.

@@ -207,7 +207,7 @@ fn cases() -> Vec<Case> {
         // Workspace reports.
         case(&["summary"]),
         python_ws(case(&["summary"])),
-        case(&["summary", "--workspace", "{dir}/nowhere"]),
+        case(&["summary", "--workspace", "{dir}/nowhere"]).fails("workspace_invalid"),
         case(&["summary"]).env("CLAW_REFERENCE_DATA", "{dir}/missing").fails("reference_data_invalid"),
         case(&["manifest"]),
         python_ws(case(&["manifest"])),
@@ -215,7 +215,7 @@ fn cases() -> Vec<Case> {
             .file("src/lib.rs", "")
             .file("src/cli/mod.rs", "")
             .file("Cargo.toml", "[package]\nname = \"x\"\n"),
-        case(&["manifest", "--workspace", "{dir}/nowhere"]),
+        case(&["manifest", "--workspace", "{dir}/nowhere"]).fails("workspace_invalid"),
         case(&["parity-audit"]),
         case(&["parity-audit", "--fail-under", "1.0"]).exit(1),
         case(&["parity-audit", "--fail-under", "0"]),

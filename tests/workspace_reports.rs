@@ -240,22 +240,11 @@ fn mixed_port_root_is_python() {
 }
 
 #[test]
-fn missing_or_unusable_port_root_reports_zero_files() {
+fn a_missing_or_unusable_port_root_reports_zero_files() {
     let rd = reference_data(4);
     let empty = TempDir::new("empty");
     let r = claw(empty.path(), rd.path(), &["manifest"]);
     assert_eq!((r.code, r.stdout.clone()), (0, manifest_text(empty.path(), "Python", 0, &[]) + "\n"));
-
-    // The workspace is a file: no port root, no panic.
-    empty.file("plain", "x");
-    let file_ws = empty.path().join("plain");
-    for cmd in ["manifest", "subsystems", "summary", "setup-report", "parity-audit"] {
-        let r = claw(&file_ws, rd.path(), &[cmd]);
-        assert_eq!(r.code, 0, "{cmd}: {}", r.stderr);
-        assert!(!r.stderr.contains("panicked"), "{cmd}: {}", r.stderr);
-    }
-    let r = claw(&file_ws, rd.path(), &["manifest"]);
-    assert_eq!(r.stdout, manifest_text(&file_ws, "Python", 0, &[]) + "\n");
 
     // src/ is a file.
     empty.file("ws2/src", "not a dir");
@@ -823,4 +812,29 @@ fn without_a_command_snapshot_the_embedded_inventory_is_used() {
     assert_eq!((here.code, here.stderr.as_str()), (0, ""));
     assert_eq!(here.stdout, embedded.stdout);
     assert!(here.stdout.starts_with("Command entries: 11\n"), "{}", here.stdout);
+}
+
+/// A workspace that is missing or not a directory is an error, not an empty report.
+#[test]
+fn a_missing_workspace_is_a_typed_error() {
+    let rd = reference_data(4);
+    let base = TempDir::new("bad");
+    base.file("plain-file", "");
+    let missing = base.path().join("missing");
+    let file = base.path().join("plain-file");
+    for (ws, problem) in [(&missing, "No such file or directory"), (&file, "not a directory")] {
+        let ws_str = ws.to_str().unwrap();
+        for command in ["manifest", "subsystems", "summary", "setup-report", "parity-audit"] {
+            let r = claw(ws, rd.path(), &[command]);
+            assert_eq!((r.code, r.stdout.as_str()), (1, ""), "{command}");
+            assert_eq!(r.stderr, format!("error: workspace {ws_str}: {problem}\n"));
+            let (code, v) = claw_json(ws, rd.path(), command, &[]);
+            assert_eq!(code, 1);
+            assert_eq!(v["error"]["kind"], "workspace_invalid");
+            assert_eq!(v["error"]["message"], format!("workspace {ws_str}: {problem}"));
+        }
+        let r = claw_in(base.path(), rd.path(), &["bootstrap", "hi"], Some(ws));
+        assert_eq!(r.code, 1, "bootstrap reports on the workspace too");
+        assert_eq!(r.stderr, format!("error: workspace {ws_str}: {problem}\n"));
+    }
 }

@@ -36,7 +36,7 @@ impl Ctx<'_> {
     }
 
     /// The workspace root (`--workspace`, `$CLAW_WORKSPACE`, or `.`).
-    pub fn workspace(&self) -> PathBuf {
+    pub fn workspace(&self) -> Result<PathBuf> {
         crate::workspace::root(self.inv.str("workspace"))
     }
 

@@ -61,7 +61,7 @@ fn backlog_json(modules: &[Module]) -> Json {
 pub fn summary(ctx: &Ctx<'_>) -> Result<Reply> {
     let commands = ctx.source.commands()?;
     let tools = ctx.source.tools()?;
-    let manifest = Manifest::build(&ctx.workspace());
+    let manifest = Manifest::build(&ctx.workspace()?);
     let config = Config::default();
     let session_id = new_session_id();
     let title = format!("{} Porting Workspace Summary", manifest.language.name());
@@ -115,7 +115,7 @@ pub fn summary(ctx: &Ctx<'_>) -> Result<Reply> {
 ///   `notes` strings, `file_count` int): every top-level module, most files
 ///   first, ties by name.
 pub fn manifest(ctx: &Ctx<'_>) -> Result<Reply> {
-    let manifest = Manifest::build(&ctx.workspace());
+    let manifest = Manifest::build(&ctx.workspace()?);
     if ctx.json() {
         let Json::Obj(fields) = manifest.to_json() else { unreachable!("Manifest::to_json builds an object") };
         return Ok(Reply::fields(fields));
@@ -136,7 +136,7 @@ pub fn manifest(ctx: &Ctx<'_>) -> Result<Reply> {
 /// - `count` (int): modules listed.
 /// - `modules` (list of `{name, path, file_count, notes}`).
 pub fn subsystems(ctx: &Ctx<'_>) -> Result<Reply> {
-    let manifest = Manifest::build(&ctx.workspace());
+    let manifest = Manifest::build(&ctx.workspace()?);
     let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(32));
     let shown = &manifest.modules[..slice_end(manifest.modules.len(), limit.get())];
     if ctx.json() {
@@ -171,7 +171,7 @@ pub fn subsystems(ctx: &Ctx<'_>) -> Result<Reply> {
 ///   `skill_init`, `mcp_prefetch`, `session_hooks`.
 /// - `startup_steps` (list of strings): `WorkspaceSetup.startup_steps()`.
 pub fn setup_report(ctx: &Ctx<'_>) -> Result<Reply> {
-    let report = SetupReport::run(&ctx.workspace());
+    let report = SetupReport::run(&ctx.workspace()?);
     if !ctx.json() {
         return Ok(Reply::line(report.as_markdown()));
     }
@@ -234,7 +234,7 @@ pub fn parity_audit(ctx: &Ctx<'_>) -> Result<Reply> {
     let surface = ctx.source.archive_surface()?;
     let commands = ctx.source.commands()?;
     let tools = ctx.source.tools()?;
-    let workspace = ctx.workspace();
+    let workspace = ctx.workspace()?;
     let audit = parity::run(&workspace, &surface, commands.len(), tools.len());
     let fail_under = ctx.inv.float("fail_under");
     let failed: Vec<&str> =

@@ -12,7 +12,7 @@ pub fn bootstrap(ctx: &Ctx<'_>) -> Result<Reply> {
     let (commands, tools) = ctx.source.commands_and_tools()?;
     let prompt = ctx.inv.pos("prompt");
     let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(5));
-    let session = runtime::bootstrap(prompt, limit.get(), &commands, &tools, &ctx.deny(), &ctx.workspace())?;
+    let session = runtime::bootstrap(prompt, limit.get(), &commands, &tools, &ctx.deny(), &ctx.workspace()?)?;
     if !ctx.json() {
         return Ok(Reply::line(session.as_markdown()));
     }
