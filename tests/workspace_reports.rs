@@ -136,6 +136,10 @@ fn claw_in(cwd: &Path, refdata: &Path, args: &[&str], workspace_env: Option<&Pat
     if let Some(ws) = workspace_env {
         cmd.env("CLAW_WORKSPACE", ws);
     }
+    finish(cmd)
+}
+
+fn finish(mut cmd: Command) -> Run {
     let out = cmd.output().expect("run claw");
     Run {
         code: out.status.code().expect("exit code"),
@@ -748,18 +752,9 @@ fn zero_totals_give_ratio_zero_and_fail_a_positive_gate() {
 
 /// Run claw in `cwd` with neither `CLAW_REFERENCE_DATA` nor `CLAW_WORKSPACE` set.
 fn claw_without_data_env(cwd: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_claw"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("CLAW_REFERENCE_DATA")
-        .env_remove("CLAW_WORKSPACE")
-        .output()
-        .expect("run claw");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    }
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claw"));
+    cmd.args(args).current_dir(cwd).env_remove("CLAW_REFERENCE_DATA").env_remove("CLAW_WORKSPACE");
+    finish(cmd)
 }
 
 /// A checkout of the reference harness carries its inventories in
