@@ -17,6 +17,14 @@ pub enum ClawError {
     #[error("workspace {path}: {problem}")]
     Workspace { path: String, problem: String },
 
+    /// A `parity-audit --baseline` file is missing, unreadable or malformed.
+    #[error("baseline {path}: {problem}")]
+    Baseline { path: String, problem: String },
+
+    /// A report file (`--write-baseline`, `--junit`) could not be written.
+    #[error("cannot write {path}: {problem}")]
+    ReportWrite { path: String, problem: String },
+
     /// The session store could not be written.
     #[error("{0}")]
     SessionSave(String),
@@ -30,6 +38,8 @@ impl ClawError {
             ClawError::InvalidSessionId { .. } => "invalid_session_id",
             ClawError::Workspace { .. } => "workspace_invalid",
             ClawError::SessionSave(_) => "session_save_failed",
+            ClawError::Baseline { .. } => "baseline_invalid",
+            ClawError::ReportWrite { .. } => "report_write_failed",
         }
     }
 

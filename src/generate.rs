@@ -83,7 +83,7 @@ fn option(o: &Opt) -> Arg {
         Kind::Flag => arg.action(ArgAction::SetTrue),
         Kind::Help => arg.action(ArgAction::Help),
         Kind::Version => arg.action(ArgAction::Version),
-        Kind::Int | Kind::Float => arg.action(ArgAction::Set).value_name(metavar),
+        Kind::Int | Kind::Float | Kind::Ratio => arg.action(ArgAction::Set).value_name(metavar),
         Kind::Str => arg.action(ArgAction::Set).value_name(metavar).value_hint(hint(o.dest)),
         Kind::Append => arg.action(ArgAction::Append).value_name(metavar).value_hint(hint(o.dest)),
         Kind::Choice(choices) => {

@@ -3,6 +3,9 @@
 //! `app::run` is the whole CLI; `main.rs` only hands it argv and stdio.
 
 pub mod app;
+pub mod atomic_file;
+pub mod baseline;
+pub mod cargo_workspace;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
@@ -11,8 +14,10 @@ pub mod generate;
 pub mod manifest;
 pub mod output;
 pub mod parity;
+pub mod parity_gate;
 pub mod path_scope;
 pub mod permissions;
+pub mod port_roots;
 pub mod pyfmt;
 pub mod query_engine;
 pub mod router;
@@ -21,4 +26,5 @@ pub mod schema;
 pub mod session_store;
 pub mod setup;
 pub mod snapshot;
+pub mod surface;
 pub mod workspace;

@@ -26,7 +26,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::port_roots::{PortRoots, member_src};
 use crate::pyfmt::json::Json;
+
+/// The note of a cargo workspace member.
+const MEMBER_NOTE: &str = "cargo workspace member";
 
 /// The language a port root is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,18 +160,43 @@ impl Scan {
     /// Walk `src_root`; never fails (what cannot be read is not counted).
     pub fn of(src_root: &Path) -> Scan {
         let mut scan = Scan::default();
+        scan.add(src_root, None);
+        scan
+    }
+
+    /// Walk every root: a single root counts by top-level module, the roots
+    /// of a cargo workspace count by member (every member is listed, with
+    /// 0 files when it has none).
+    pub fn of_roots(roots: &PortRoots) -> Scan {
+        let mut scan = Scan::default();
+        for root in &roots.roots {
+            if roots.cargo_workspace {
+                scan.add(&root.src, Some(&root.member));
+                for tally in [&mut scan.python, &mut scan.rust] {
+                    tally.by_module.entry(root.member.clone()).or_insert(0);
+                }
+            } else {
+                scan.add(&root.src, None);
+            }
+        }
+        scan
+    }
+
+    /// Count the files under `src_root`, each for `module` when given, else
+    /// for its top-level part.
+    fn add(&mut self, src_root: &Path, module: Option<&str>) {
         crate::workspace::for_each_file(src_root, |top, name| {
             let tally = if name.ends_with(".py") {
-                &mut scan.python
+                &mut self.python
             } else if name.ends_with(".rs") {
-                &mut scan.rust
+                &mut self.rust
             } else {
                 return;
             };
             tally.total += 1;
-            *tally.by_module.entry(top.map_or(name, str::to_string)).or_insert(0) += 1;
+            let key = module.or(top).map_or(name, str::to_string);
+            *tally.by_module.entry(key).or_insert(0) += 1;
         });
-        scan
     }
 
     /// Rust when there are `.rs` files and no `.py` files, else Python.
@@ -187,6 +216,7 @@ impl Scan {
 #[derive(Debug, Clone)]
 pub struct Manifest {
     pub src_root: PathBuf,
+    pub roots: PortRoots,
     pub language: Language,
     pub total_files: usize,
     pub modules: Vec<Subsystem>,
@@ -198,15 +228,17 @@ pub fn port_root(workspace: &Path) -> PathBuf {
 }
 
 impl Manifest {
-    /// `build_port_manifest(<workspace>/src)`.
+    /// `build_port_manifest(<workspace>/src)`, or over every member's
+    /// `src/` in a cargo workspace.
     pub fn build(workspace: &Path) -> Manifest {
-        let src_root = port_root(workspace);
-        let scan = Scan::of(&src_root);
-        Manifest::from_scan(src_root, &scan)
+        let roots = PortRoots::discover(workspace);
+        let scan = Scan::of_roots(&roots);
+        Manifest::from_scan(roots, &scan)
     }
 
-    pub fn from_scan(src_root: PathBuf, scan: &Scan) -> Manifest {
+    pub fn from_scan(roots: PortRoots, scan: &Scan) -> Manifest {
         let language = scan.language();
+        let cargo = roots.cargo_workspace;
         let tally = scan.tally(language);
         let mut counts: Vec<(&String, &usize)> = tally.by_module.iter().collect();
         // BTreeMap order is by name; a stable sort by count keeps it for ties.
@@ -215,19 +247,20 @@ impl Manifest {
             .into_iter()
             .map(|(name, &count)| Subsystem {
                 name: name.clone(),
-                path: format!("src/{name}"),
+                path: if cargo { member_src(name) } else { format!("src/{name}") },
                 file_count: count,
-                notes: language.note(name),
+                notes: if cargo { MEMBER_NOTE } else { language.note(name) },
             })
             .collect();
-        Manifest { src_root, language, total_files: tally.total, modules }
+        Manifest { src_root: roots.port_root(), roots, language, total_files: tally.total, modules }
     }
 
     /// `PortManifest.to_markdown()`, naming the language found.
     pub fn to_markdown(&self) -> String {
         let lang = self.language.name();
+        let kind = if self.roots.cargo_workspace { " (cargo workspace)" } else { "" };
         let mut lines = vec![
-            format!("Port root: `{}`", self.src_root.display()),
+            format!("Port root: `{}`{kind}", self.src_root.display()),
             format!("Total {lang} files: **{}**", self.total_files),
             String::new(),
             format!("Top-level {lang} modules:"),
@@ -236,13 +269,16 @@ impl Manifest {
         lines.join("\n")
     }
 
-    /// `{"port_root", "language", "total_files", "modules": [Subsystem...]}`.
+    /// `{"port_root", "language", "total_files", "modules": [Subsystem...],
+    /// "cargo_workspace", "port_roots"}`.
     pub fn to_json(&self) -> Json {
         Json::obj([
             ("port_root", Json::str(self.src_root.display().to_string())),
             ("language", Json::str(self.language.key())),
             ("total_files", Json::int(self.total_files)),
             ("modules", Json::List(self.modules.iter().map(Subsystem::to_json).collect())),
+            ("cargo_workspace", Json::Bool(self.roots.cargo_workspace)),
+            ("port_roots", self.roots.to_json()),
         ])
     }
 }

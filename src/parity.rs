@@ -43,10 +43,12 @@
 
 use std::path::Path;
 
-use crate::manifest::{Language, Scan, port_root};
+use crate::manifest::{Language, Scan};
+use crate::port_roots::PortRoots;
 use crate::pyfmt::float;
 use crate::pyfmt::json::Json;
-use crate::snapshot::ArchiveSurface;
+use crate::snapshot::{ArchiveSurface, Module};
+use crate::surface::{Coverage, Tokens};
 use crate::workspace::ARCHIVE_SUBPATH;
 
 /// The reference's `ARCHIVE_ROOT_FILES`: archived root file → Python target.
@@ -197,13 +199,33 @@ impl std::fmt::Display for Ratio {
     }
 }
 
-/// The metrics the `--fail-under` gate checks, by their JSON names.
-pub const GATED: [&str; 4] = ["root_file_coverage", "directory_coverage", "command_entry_ratio", "tool_entry_ratio"];
+/// Every metric, by its JSON name, in report order.
+pub const METRICS: [&str; 7] = [
+    "root_file_coverage",
+    "directory_coverage",
+    "total_file_ratio",
+    "command_entry_ratio",
+    "tool_entry_ratio",
+    "command_surface_coverage",
+    "tool_surface_coverage",
+];
 
-/// The reference's `ParityAuditResult`, plus the language it was judged in.
+/// What the gate checks besides the root-file and directory coverage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GateScope {
+    /// An inventory was given (`CLAW_REFERENCE_DATA` or the workspace's own
+    /// `src/reference_data/`): the command and tool entry ratios are gated.
+    pub inventory_given: bool,
+    /// `--surface`: the two surface coverages are gated.
+    pub surface: bool,
+}
+
+/// The reference's `ParityAuditResult`, plus the language it was judged in,
+/// the roots it covered and the surface coverage by name.
 #[derive(Debug, Clone)]
 pub struct Audit {
     pub language: Language,
+    pub roots: PortRoots,
     pub archive_present: bool,
     pub root_file_coverage: Ratio,
     pub directory_coverage: Ratio,
@@ -212,17 +234,22 @@ pub struct Audit {
     pub tool_entry_ratio: Ratio,
     pub missing_root_targets: Vec<String>,
     pub missing_directory_targets: Vec<String>,
+    pub command_surface: Coverage,
+    pub tool_surface: Coverage,
 }
 
 fn is_file(p: &Path) -> bool {
     p.is_file()
 }
 
-/// `run_parity_audit()` for `workspace`, against `surface` and the snapshot sizes.
-pub fn run(workspace: &Path, surface: &ArchiveSurface, command_entries: usize, tool_entries: usize) -> Audit {
-    let src = port_root(workspace);
-    let scan = Scan::of(&src);
+/// `run_parity_audit()` for `workspace` (every root of a cargo workspace),
+/// against `surface` and the command and tool inventories.
+pub fn run(workspace: &Path, surface: &ArchiveSurface, commands: &[Module], tools: &[Module]) -> Audit {
+    let roots = PortRoots::discover(workspace);
+    let scan = Scan::of_roots(&roots);
     let language = scan.language();
+    let srcs: Vec<&Path> = roots.src_dirs().collect();
+    let any = |test: &dyn Fn(&Path) -> bool| srcs.iter().any(|src| test(src));
     let mut root_hits = 0u64;
     let mut missing_roots = Vec::new();
     let mut dir_hits = 0u64;
@@ -230,9 +257,11 @@ pub fn run(workspace: &Path, surface: &ArchiveSurface, command_entries: usize, t
     match language {
         Language::Python => {
             // `{path.name for path in CURRENT_ROOT.iterdir()}`; nothing when unreadable.
-            let entries: std::collections::HashSet<String> = std::fs::read_dir(&src)
-                .map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
-                .unwrap_or_default();
+            let entries: std::collections::HashSet<String> = srcs
+                .iter()
+                .filter_map(|src| std::fs::read_dir(src).ok())
+                .flat_map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()))
+                .collect();
             for f in &surface.root_files {
                 let target = python_root_target(f);
                 if entries.contains(&target) { root_hits += 1 } else { missing_roots.push(target) }
@@ -246,7 +275,7 @@ pub fn run(workspace: &Path, surface: &ArchiveSurface, command_entries: usize, t
             for f in &surface.root_files {
                 let target = rust_root_target(f);
                 let module = snake_case(stem(f));
-                if is_file(&src.join(&target)) || is_file(&src.join(&module).join("mod.rs")) {
+                if any(&|src| is_file(&src.join(&target)) || is_file(&src.join(&module).join("mod.rs"))) {
                     root_hits += 1;
                 } else {
                     missing_roots.push(target);
@@ -254,7 +283,7 @@ pub fn run(workspace: &Path, surface: &ArchiveSurface, command_entries: usize, t
             }
             for d in &surface.root_dirs {
                 let module = snake_case(d);
-                if src.join(&module).is_dir() || is_file(&src.join(format!("{module}.rs"))) {
+                if any(&|src| src.join(&module).is_dir() || is_file(&src.join(format!("{module}.rs")))) {
                     dir_hits += 1;
                 } else {
                     missing_dirs.push(rust_dir_target(d));
@@ -262,33 +291,73 @@ pub fn run(workspace: &Path, surface: &ArchiveSurface, command_entries: usize, t
             }
         }
     }
+    let tokens = Tokens::of_dirs(srcs.iter().copied());
     Audit {
         language,
         archive_present: workspace.join(ARCHIVE_SUBPATH).exists(),
         root_file_coverage: Ratio { covered: root_hits, total: surface.root_files.len() as u64 },
         directory_coverage: Ratio { covered: dir_hits, total: surface.root_dirs.len() as u64 },
         total_file_ratio: Ratio { covered: scan.tally(language).total as u64, total: surface.total_ts_like_files },
-        command_entry_ratio: Ratio { covered: command_entries as u64, total: surface.command_entry_count },
-        tool_entry_ratio: Ratio { covered: tool_entries as u64, total: surface.tool_entry_count },
+        command_entry_ratio: Ratio { covered: commands.len() as u64, total: surface.command_entry_count },
+        tool_entry_ratio: Ratio { covered: tools.len() as u64, total: surface.tool_entry_count },
         missing_root_targets: missing_roots,
         missing_directory_targets: missing_dirs,
+        command_surface: Coverage::of(commands.iter().map(|m| m.name.as_ref()), |n| tokens.covers_command(n)),
+        tool_surface: Coverage::of(tools.iter().map(|m| m.name.as_ref()), |n| tokens.covers_tool(n)),
+        roots,
     }
 }
 
 impl Audit {
-    /// The gated metrics by name, in [`GATED`] order.
-    pub fn gated(&self) -> [(&'static str, Ratio); 4] {
-        [
-            (GATED[0], self.root_file_coverage),
-            (GATED[1], self.directory_coverage),
-            (GATED[2], self.command_entry_ratio),
-            (GATED[3], self.tool_entry_ratio),
-        ]
+    /// A metric by its JSON name (one of [`METRICS`]).
+    pub fn metric(&self, name: &str) -> Option<Ratio> {
+        Some(match name {
+            "root_file_coverage" => self.root_file_coverage,
+            "directory_coverage" => self.directory_coverage,
+            "total_file_ratio" => self.total_file_ratio,
+            "command_entry_ratio" => self.command_entry_ratio,
+            "tool_entry_ratio" => self.tool_entry_ratio,
+            "command_surface_coverage" => self.command_surface.ratio(),
+            "tool_surface_coverage" => self.tool_surface.ratio(),
+            _ => return None,
+        })
+    }
+
+    /// The targets or names a metric misses (none for the file and entry ratios).
+    pub fn missing(&self, name: &str) -> &[String] {
+        match name {
+            "root_file_coverage" => &self.missing_root_targets,
+            "directory_coverage" => &self.missing_directory_targets,
+            "command_surface_coverage" => &self.command_surface.missing,
+            "tool_surface_coverage" => &self.tool_surface.missing,
+            _ => &[],
+        }
+    }
+
+    /// The names of the gated metrics, in [`METRICS`] order: root files and
+    /// directories always, the entry ratios when an inventory was given, the
+    /// surface coverages with `--surface`.  The total file ratio never
+    /// (it compares different languages' file layouts).
+    pub fn gated(scope: GateScope) -> Vec<&'static str> {
+        METRICS
+            .iter()
+            .copied()
+            .filter(|m| match *m {
+                "root_file_coverage" | "directory_coverage" => true,
+                "command_entry_ratio" | "tool_entry_ratio" => scope.inventory_given,
+                "command_surface_coverage" | "tool_surface_coverage" => scope.surface,
+                _ => false,
+            })
+            .collect()
     }
 
     /// The gated metrics whose ratio is below `threshold` (none for NaN).
-    pub fn failed(&self, threshold: f64) -> Vec<(&'static str, Ratio)> {
-        self.gated().into_iter().filter(|(_, r)| r.value() < threshold).collect()
+    pub fn failed(&self, scope: GateScope, threshold: f64) -> Vec<(&'static str, Ratio)> {
+        Audit::gated(scope)
+            .into_iter()
+            .filter_map(|name| self.metric(name).map(|r| (name, r)))
+            .filter(|(_, r)| r.value() < threshold)
+            .collect()
     }
 
     /// `ParityAuditResult.to_markdown()`; the total-files line names the language.
@@ -314,6 +383,34 @@ impl Audit {
         lines.join("\n")
     }
 
+    /// The lines `--surface` adds after the report:
+    ///
+    /// ```text
+    ///
+    /// Command surface coverage: **70/141**
+    /// Tool surface coverage: **12/40**
+    ///
+    /// Missing command names:
+    /// - agents
+    /// ...
+    ///
+    /// Missing tool names:
+    /// - ...
+    /// ```
+    pub fn surface_lines(&self) -> Vec<String> {
+        let mut lines = vec![
+            String::new(),
+            format!("Command surface coverage: **{}**", self.command_surface.ratio()),
+            format!("Tool surface coverage: **{}**", self.tool_surface.ratio()),
+            String::new(),
+            "Missing command names:".into(),
+        ];
+        push_items(&mut lines, &self.command_surface.missing);
+        lines.extend([String::new(), "Missing tool names:".into()]);
+        push_items(&mut lines, &self.tool_surface.missing);
+        lines
+    }
+
     /// The lines claw adds after the report when `--fail-under` is given:
     ///
     /// ```text
@@ -327,28 +424,36 @@ impl Audit {
     /// ```
     ///
     /// or `Coverage gate: passed (--fail-under 0.5)`.  The missing-target
-    /// lists appear for a failed root-file or directory metric.
-    pub fn gate_lines(&self, threshold: f64) -> Vec<String> {
+    /// lists appear for a failed root-file or directory metric (the missing
+    /// names of a failed surface metric are in the `--surface` section).
+    /// With the embedded inventory a last line says the entry ratios were
+    /// not gated.
+    pub fn gate_lines(&self, scope: GateScope, threshold: f64) -> Vec<String> {
         let shown = float::repr(threshold);
-        let failed = self.failed(threshold);
+        let failed = self.failed(scope, threshold);
         let mut lines = vec![String::new()];
         if failed.is_empty() {
             lines.push(format!("Coverage gate: passed (--fail-under {shown})"));
-            return lines;
+        } else {
+            lines.push(format!("Coverage gate: failed (--fail-under {shown})"));
+            lines.extend(failed.iter().map(|(name, r)| format!("- {name}: {r} is below {shown}")));
+            for (metric, title) in [(METRICS[0], "Missing root targets:"), (METRICS[1], "Missing directory targets:")] {
+                if failed.iter().any(|(n, _)| *n == metric) {
+                    lines.push(title.into());
+                    push_items(&mut lines, self.missing(metric));
+                }
+            }
         }
-        lines.push(format!("Coverage gate: failed (--fail-under {shown})"));
-        lines.extend(failed.iter().map(|(name, r)| format!("- {name}: {r} is below {shown}")));
-        if failed.iter().any(|(n, _)| *n == GATED[0]) {
-            lines.push("Missing root targets:".into());
-            push_items(&mut lines, &self.missing_root_targets);
-        }
-        if failed.iter().any(|(n, _)| *n == GATED[1]) {
-            lines.push("Missing directory targets:".into());
-            push_items(&mut lines, &self.missing_directory_targets);
+        if !scope.inventory_given {
+            lines.push(NOT_GATED.into());
         }
         lines
     }
 }
+
+/// The gate's note when the entry ratios describe claw's own sample inventory.
+pub const NOT_GATED: &str = "Not gated: command_entry_ratio, tool_entry_ratio (embedded sample inventory; \
+                             give the reference's with CLAW_REFERENCE_DATA)";
 
 fn push_items(lines: &mut Vec<String>, items: &[String]) {
     if items.is_empty() {

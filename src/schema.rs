@@ -166,6 +166,8 @@ pub fn claw_error_kinds() -> Vec<&'static str> {
         ClawError::InvalidSessionId { id: e(), reason: "" },
         ClawError::Workspace { path: e(), problem: e() },
         ClawError::SessionSave(e()),
+        ClawError::Baseline { path: e(), problem: e() },
+        ClawError::ReportWrite { path: e(), problem: e() },
     ]
     .iter()
     .map(ClawError::kind)
@@ -229,10 +231,12 @@ fn module() -> Value {
 
 fn manifest_fields() -> Vec<(&'static str, Value)> {
     vec![
-        ("port_root", described(string(), "absolute `<workspace>/src`")),
+        ("port_root", described(string(), "absolute `<workspace>/src`, or the workspace for a cargo workspace")),
         ("language", language()),
         ("total_files", integer()),
         ("modules", list(module())),
+        ("cargo_workspace", described(boolean(), "whether the roots are the members of `[workspace] members`")),
+        ("port_roots", described(strings(), "the absolute `src/` directories scanned")),
     ]
 }
 
@@ -262,6 +266,11 @@ fn routed_match() -> Value {
 
 fn ratio() -> Value {
     object(&[("covered", integer()), ("total", integer()), ("ratio", number())])
+}
+
+/// `{covered, total, ratio, missing}`: surface coverage by name.
+fn surface_coverage() -> Value {
+    object(&[("covered", integer()), ("total", integer()), ("ratio", number()), ("missing", strings())])
 }
 
 /// `show-command` / `show-tool`.
@@ -372,6 +381,47 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
                 ("fail_under", described(nullable(number()), "`--fail-under` as given")),
                 ("gate_passed", described(nullable(boolean()), "null without `--fail-under`")),
                 ("failed_metrics", strings()),
+                ("cargo_workspace", boolean()),
+                ("port_roots", described(strings(), "the absolute `src/` directories audited")),
+                (
+                    "inventory",
+                    described(
+                        object(&[("kind", one_of(["embedded", "directory"])), ("path", nullable(string()))]),
+                        "where the command and tool inventories came from",
+                    ),
+                ),
+                ("command_surface_coverage", surface_coverage()),
+                ("tool_surface_coverage", surface_coverage()),
+                ("surface", described(boolean(), "`--surface` given")),
+                (
+                    "gated_metrics",
+                    described(
+                        list(one_of(crate::parity::METRICS)),
+                        "the metrics `--fail-under` and `--baseline` check",
+                    ),
+                ),
+                ("baseline", described(nullable(string()), "`--baseline` as given")),
+                ("baseline_passed", described(nullable(boolean()), "null without `--baseline`")),
+                (
+                    "baseline_drops",
+                    list(object(&[
+                        ("metric", one_of(crate::parity::METRICS)),
+                        ("now", ratio()),
+                        ("baseline", ratio()),
+                        ("newly_missing", strings()),
+                    ])),
+                ),
+                (
+                    "failures",
+                    list(object(&[
+                        ("metric", one_of(crate::parity::METRICS)),
+                        ("check", one_of(["fail_under", "baseline"])),
+                        ("message", string()),
+                    ])),
+                ),
+                ("annotations", described(strings(), "GitHub workflow commands, one per failure")),
+                ("junit", described(nullable(string()), "`--junit` as given")),
+                ("baseline_written", described(nullable(string()), "`--write-baseline` as given")),
             ])
             .with_exit(&[0, 1]),
         ],

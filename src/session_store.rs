@@ -8,9 +8,8 @@
 //! temp files never end in `.json`, so they are never listed as sessions.
 
 use std::fs;
-use std::io::{ErrorKind, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::io::ErrorKind;
+use std::path::Path;
 
 use crate::error::{ClawError, Result};
 use crate::pyfmt::json::{Json, dumps_indent};
@@ -116,17 +115,8 @@ impl Store {
         };
         fs::create_dir_all(&self.dir).map_err(|e| fail("create session directory", &e))?;
         let target = self.path_of(&session.session_id);
-        let tmp = temp_path(Path::new(&self.dir));
-        let written = (|| -> std::io::Result<()> {
-            let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-            f.write_all(session.to_file_text().as_bytes())?;
-            f.sync_all()?;
-            fs::rename(&tmp, &target)
-        })();
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(fail("write session into", &e));
-        }
+        crate::atomic_file::write(Path::new(&target), session.to_file_text().as_bytes())
+            .map_err(|e| fail("write session into", &e))?;
         Ok(target)
     }
 
@@ -206,13 +196,6 @@ fn os_error_text(e: &std::io::Error, path: &str) -> String {
         Some(code) => format!("[Errno {code}] {}: {}", io_reason(e), str_repr(path)),
         None => format!("{}: {}", io_reason(e), str_repr(path)),
     }
-}
-
-fn temp_path(dir: &Path) -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    dir.join(format!(".claw-tmp-{}-{n}-{nanos}", std::process::id()))
 }
 
 /// Validate a session file's JSON: every field present with the right type.

@@ -58,6 +58,15 @@ pub fn absolute(path: &Path) -> PathBuf {
 /// file below a subdirectory, the name of its top-level directory.
 /// Unreadable subdirectories are skipped, as `rglob` skips them.
 pub fn for_each_file(dir: &Path, mut visit: impl FnMut(Option<&str>, String)) {
+    walk(dir, |top, name, _| visit(top, name));
+}
+
+/// [`for_each_file`] with each file's path: `visit(path, name)`.
+pub fn for_each_file_path(dir: &Path, mut visit: impl FnMut(&Path, &str)) {
+    walk(dir, |_, name, path| visit(path, &name));
+}
+
+fn walk(dir: &Path, mut visit: impl FnMut(Option<&str>, String, &Path)) {
     let mut stack: Vec<(PathBuf, Option<String>)> = vec![(dir.to_path_buf(), None)];
     while let Some((d, top)) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else { continue };
@@ -69,7 +78,7 @@ pub fn for_each_file(dir: &Path, mut visit: impl FnMut(Option<&str>, String)) {
                 let top = top.clone().unwrap_or_else(|| name.clone());
                 stack.push((path, Some(top)));
             } else if ft.is_file() || (ft.is_symlink() && path.is_file()) {
-                visit(top.as_deref(), name);
+                visit(top.as_deref(), name, &path);
             }
         }
     }

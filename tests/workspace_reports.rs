@@ -579,6 +579,20 @@ fn parity_audit_json_fields() {
             "fail_under",
             "gate_passed",
             "failed_metrics",
+            "cargo_workspace",
+            "port_roots",
+            "inventory",
+            "command_surface_coverage",
+            "tool_surface_coverage",
+            "surface",
+            "gated_metrics",
+            "baseline",
+            "baseline_passed",
+            "baseline_drops",
+            "failures",
+            "annotations",
+            "junit",
+            "baseline_written",
         ]
     );
     assert_eq!(v["port_root"], format!("{}/src", ws.path().display()));
@@ -619,7 +633,14 @@ fn manifest_json_fields() {
     let (ws, rd) = (python_workspace(), reference_data(4));
     let (code, v) = claw_json(ws.path(), rd.path(), "manifest", &[]);
     assert_eq!(code, 0);
-    assert_eq!(fields_after_envelope(&v), ["port_root", "language", "total_files", "modules"]);
+    assert_eq!(
+        fields_after_envelope(&v),
+        ["port_root", "language", "total_files", "modules", "cargo_workspace", "port_roots"]
+    );
+    assert_eq!(
+        (v["cargo_workspace"].as_bool(), v["port_roots"].clone()),
+        (Some(false), serde_json::json!([format!("{}/src", ws.path().display())]))
+    );
     assert_eq!(v["port_root"], format!("{}/src", ws.path().display()));
     assert_eq!(v["language"], "python");
     assert_eq!(v["total_files"].as_u64(), Some(9));
@@ -676,7 +697,10 @@ fn summary_json_fields() {
         ]
     );
     assert_eq!(v["title"], "Rust Porting Workspace Summary");
-    assert_eq!(keys(&v["manifest"]), ["port_root", "language", "total_files", "modules"]);
+    assert_eq!(
+        keys(&v["manifest"]),
+        ["port_root", "language", "total_files", "modules", "cargo_workspace", "port_roots"]
+    );
     assert_eq!((v["manifest"]["language"].as_str(), v["manifest"]["total_files"].as_u64()), (Some("rust"), Some(11)));
     assert_eq!((v["command_count"].as_u64(), v["tool_count"].as_u64()), (Some(12), Some(2)));
     let cmds = v["commands"].as_array().unwrap();

@@ -227,6 +227,9 @@ impl Parser {
             Kind::Float => float::parse(raw)
                 .map(Val::Float)
                 .ok_or_else(|| self.err(format!("argument {name}: invalid float value: {}", str_repr(raw)))),
+            Kind::Ratio => float::parse(raw).filter(|x| (0.0..=1.0).contains(x)).map(Val::Float).ok_or_else(|| {
+                self.err(format!("argument {name}: invalid ratio value: {} (expected 0 <= RATIO <= 1)", str_repr(raw)))
+            }),
             Kind::Choice(choices) => {
                 if choices.contains(&raw) {
                     Ok(Val::Str(raw.to_string()))

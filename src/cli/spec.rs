@@ -12,6 +12,8 @@ pub enum Kind {
     Int,
     /// `type=float`.
     Float,
+    /// A float from 0 to 1 inclusive (claw's `--fail-under`).
+    Ratio,
     /// A plain string.
     Str,
     /// `choices=[...]`.
@@ -117,9 +119,14 @@ pub static COMMANDS: &[Cmd] = &[
             opt(
                 &["--fail-under"],
                 "fail_under",
-                Kind::Float,
+                Kind::Ratio,
                 "exit 1 when root-file, directory, command or tool coverage is below RATIO (0..1)",
             ),
+            opt(&["--surface"], "surface", Kind::Flag, "report (and gate) command and tool surface coverage by name"),
+            opt(&["--baseline"], "baseline", Kind::Str, "exit 1 when a gated metric is below this baseline file's"),
+            opt(&["--write-baseline"], "write_baseline", Kind::Str, "write the current metrics to this baseline file"),
+            opt(&["--junit"], "junit", Kind::Str, "write a JUnit XML report (one testcase per metric) to this file"),
+            opt(&["--github-annotations"], "github_annotations", Kind::Flag, "print a GitHub ::error line per failure"),
         ],
     },
     Cmd {

@@ -5,15 +5,17 @@
 //! envelope plus the fields documented on each handler.
 
 use super::Ctx;
-use crate::error::Result;
-use crate::manifest::{Manifest, port_root};
+use crate::baseline::Baseline;
+use crate::error::{ClawError, Result};
+use crate::manifest::Manifest;
 use crate::output::{Body, Reply};
-use crate::parity;
+use crate::parity::{self, GateScope};
+use crate::parity_gate::Verdict;
 use crate::pyfmt::int::{PyInt, slice_end};
 use crate::pyfmt::json::Json;
 use crate::query_engine::{Config, new_session_id};
 use crate::setup::{self, SetupReport};
-use crate::snapshot::Module;
+use crate::snapshot::{Module, Source, io_reason};
 
 /// How many command / tool entries the summary lists.
 const SUMMARY_ENTRIES: usize = 10;
@@ -205,22 +207,40 @@ pub fn setup_report(ctx: &Ctx<'_>) -> Result<Reply> {
     ]))
 }
 
-/// `parity-audit [--fail-under RATIO]`: `run_parity_audit().to_markdown()`,
-/// with coverage computed from the archive surface snapshot.
+/// `parity-audit [--fail-under RATIO] [--surface] [--baseline FILE]
+/// [--write-baseline FILE] [--junit FILE] [--github-annotations]`:
+/// `run_parity_audit().to_markdown()`, with coverage computed from the
+/// archive surface snapshot over every port root (see [`crate::parity`],
+/// [`crate::surface`], [`crate::baseline`], [`crate::parity_gate`]).
 ///
 /// Text: the reference's report: `# Parity Audit` and `Local archive
 /// unavailable; ...` when `<workspace>/archive/claude_code_ts_snapshot/src`
 /// is absent, else the five `covered/total` lines and the missing targets.
-/// With `--fail-under`, claw adds a blank line and `Coverage gate: passed
-/// (--fail-under R)` or `Coverage gate: failed (--fail-under R)` followed by
-/// `- <metric>: c/t is below R` per failed metric and the missing targets of
-/// a failed root-file / directory metric.
+/// Then, in this order and only when they apply: the members of a cargo
+/// workspace (`Cargo workspace members: N` and one `` - `path/src` `` line
+/// each); with `--surface` the two surface coverages and their missing
+/// names; with `--fail-under` a blank line and `Coverage gate: passed
+/// (--fail-under R)` or `Coverage gate: failed (--fail-under R)` followed
+/// by `- <metric>: c/t is below R` per failed metric and the missing
+/// targets of a failed root-file / directory metric (and, with the
+/// embedded inventory, the `Not gated: ...` line); with `--baseline` a
+/// blank line, `Baseline gate: passed|failed (--baseline FILE)` and `-
+/// <metric>: c/t is below the baseline's c/t` per drop with its newly
+/// missing targets; with `--write-baseline` `Baseline written: FILE`; with
+/// `--github-annotations` one `::error title=...::...` line per failure.
 ///
-/// Exit code: 1 when `--fail-under R` is given and the root-file, directory,
-/// command or tool ratio is below R (either format); else 0.
+/// Gated metrics: root-file and directory coverage; the command and tool
+/// entry ratios only when an inventory was given (`CLAW_REFERENCE_DATA` or
+/// the workspace's `src/reference_data/`); the surface coverages with
+/// `--surface`.
+///
+/// Exit code: 1 when a gated metric is below `--fail-under` or below the
+/// `--baseline` (either format); a missing or malformed baseline, or a
+/// report file that cannot be written, is a typed error (exit 1); else 0.
 ///
 /// JSON fields:
-/// - `port_root` (string), `language` (`"python"` / `"rust"`).
+/// - `port_root` (string): `<workspace>/src`, or the workspace for a cargo
+///   workspace; `language` (`"python"` / `"rust"`).
 /// - `archive_present` (bool): whether the local archive exists.
 /// - `root_file_coverage`, `directory_coverage`, `total_file_ratio`,
 ///   `command_entry_ratio`, `tool_entry_ratio` (objects `{covered: int,
@@ -230,19 +250,50 @@ pub fn setup_report(ctx: &Ctx<'_>) -> Result<Reply> {
 /// - `gate_passed` (bool or null): null without `--fail-under`.
 /// - `failed_metrics` (list of strings): names of the gated metrics below
 ///   `fail_under` (empty without `--fail-under`).
+/// - `cargo_workspace` (bool), `port_roots` (list of strings): the absolute
+///   `src/` directories audited.
+/// - `inventory` (object `{kind: "embedded" | "directory", path: string or
+///   null}`): where the command and tool inventories came from.
+/// - `command_surface_coverage`, `tool_surface_coverage` (objects
+///   `{covered, total, ratio, missing: [names]}`): always computed.
+/// - `surface` (bool): `--surface` given; `gated_metrics` (list of strings).
+/// - `baseline` (string or null), `baseline_passed` (bool or null),
+///   `baseline_drops` (list of `{metric, now, baseline, newly_missing}`,
+///   `now` / `baseline` as `{covered, total, ratio}`).
+/// - `failures` (list of `{metric, check: "fail_under" | "baseline",
+///   message}`), `annotations` (list of the workflow-command lines).
+/// - `junit`, `baseline_written` (string or null): the files written.
 pub fn parity_audit(ctx: &Ctx<'_>) -> Result<Reply> {
     let surface = ctx.source.archive_surface()?;
     let commands = ctx.source.commands()?;
     let tools = ctx.source.tools()?;
     let workspace = ctx.workspace()?;
-    let audit = parity::run(&workspace, &surface, commands.len(), tools.len());
+    let audit = parity::run(&workspace, &surface, &commands, &tools);
+    let inventory_path = match &ctx.source {
+        Source::Embedded => None,
+        Source::Dir(dir) => Some(dir.display().to_string()),
+    };
+    let scope = GateScope { inventory_given: inventory_path.is_some(), surface: ctx.inv.flag("surface") };
     let fail_under = ctx.inv.float("fail_under");
-    let failed: Vec<&str> =
-        fail_under.map(|t| audit.failed(t).into_iter().map(|(name, _)| name).collect()).unwrap_or_default();
-    let exit = i32::from(!failed.is_empty());
+    let baseline = ctx.inv.str("baseline").map(Baseline::read).transpose()?;
+    let verdict = Verdict::new(&audit, scope, fail_under, baseline.as_ref());
+    let junit = ctx.inv.str("junit");
+    if let Some(path) = junit {
+        crate::atomic_file::write(std::path::Path::new(path), verdict.junit(&audit).as_bytes())
+            .map_err(|e| ClawError::ReportWrite { path: path.to_string(), problem: io_reason(&e) })?;
+    }
+    let written = ctx.inv.str("write_baseline");
+    if let Some(path) = written {
+        crate::baseline::write(path, &audit, inventory_path.as_deref().unwrap_or("embedded"))?;
+    }
+    let exit = i32::from(!verdict.passed());
+    let annotations = verdict.annotations();
+    let failed: Vec<&str> = verdict.below.iter().map(|(name, _)| *name).collect();
     if ctx.json() {
+        let opt_str = |s: Option<&str>| s.map_or(Json::Null, Json::str);
+        let drops = verdict.baseline.as_ref().map_or(&[][..], |(_, d)| d.as_slice());
         return Ok(Reply::fields([
-            ("port_root", Json::str(port_root(&workspace).display().to_string())),
+            ("port_root", Json::str(audit.roots.port_root().display().to_string())),
             ("language", Json::str(audit.language.key())),
             ("archive_present", Json::Bool(audit.archive_present)),
             ("root_file_coverage", audit.root_file_coverage.to_json()),
@@ -255,13 +306,77 @@ pub fn parity_audit(ctx: &Ctx<'_>) -> Result<Reply> {
             ("fail_under", fail_under.map_or(Json::Null, Json::Float)),
             ("gate_passed", fail_under.map_or(Json::Null, |_| Json::Bool(failed.is_empty()))),
             ("failed_metrics", Json::strs(&failed)),
+            ("cargo_workspace", Json::Bool(audit.roots.cargo_workspace)),
+            ("port_roots", audit.roots.to_json()),
+            (
+                "inventory",
+                Json::obj([
+                    ("kind", Json::str(if scope.inventory_given { "directory" } else { "embedded" })),
+                    ("path", opt_str(inventory_path.as_deref())),
+                ]),
+            ),
+            ("command_surface_coverage", audit.command_surface.to_json()),
+            ("tool_surface_coverage", audit.tool_surface.to_json()),
+            ("surface", Json::Bool(scope.surface)),
+            ("gated_metrics", Json::strs(&verdict.gated)),
+            ("baseline", opt_str(verdict.baseline.as_ref().map(|(p, _)| p.as_str()))),
+            ("baseline_passed", verdict.baseline.as_ref().map_or(Json::Null, |(_, d)| Json::Bool(d.is_empty()))),
+            (
+                "baseline_drops",
+                Json::List(
+                    drops
+                        .iter()
+                        .map(|d| {
+                            Json::obj([
+                                ("metric", Json::str(d.metric)),
+                                ("now", d.now.to_json()),
+                                ("baseline", d.was.to_json()),
+                                ("newly_missing", Json::strs(&d.newly_missing)),
+                            ])
+                        })
+                        .collect(),
+                ),
+            ),
+            (
+                "failures",
+                Json::List(
+                    verdict
+                        .failures()
+                        .into_iter()
+                        .map(|f| {
+                            Json::obj([
+                                ("metric", Json::str(f.metric)),
+                                ("check", Json::str(f.check)),
+                                ("message", Json::str(f.message)),
+                            ])
+                        })
+                        .collect(),
+                ),
+            ),
+            ("annotations", Json::strs(&annotations)),
+            ("junit", opt_str(junit)),
+            ("baseline_written", opt_str(written)),
         ])
         .with_exit(exit));
     }
-    let mut text = audit.to_markdown();
-    if let Some(t) = fail_under {
-        text.push('\n');
-        text.push_str(&audit.gate_lines(t).join("\n"));
+    let mut lines = vec![audit.to_markdown()];
+    let roots = audit.roots.lines();
+    if !roots.is_empty() {
+        lines.push(String::new());
+        lines.extend(roots);
     }
-    Ok(Reply::line(text).with_exit(exit))
+    if scope.surface {
+        lines.extend(audit.surface_lines());
+    }
+    if let Some(t) = fail_under {
+        lines.extend(audit.gate_lines(scope, t));
+    }
+    lines.extend(verdict.baseline_lines());
+    if let Some(path) = written {
+        lines.extend([String::new(), format!("Baseline written: {path}")]);
+    }
+    if ctx.inv.flag("github_annotations") {
+        lines.extend(annotations);
+    }
+    Ok(Reply::line(lines.join("\n")).with_exit(exit))
 }
