@@ -1,5 +1,6 @@
 //! The parity audit: how much of the archived TypeScript surface the port
-//! root (`<workspace>/src`) covers.
+//! root (`<workspace>/src`, or every member's `src/` in a cargo workspace)
+//! covers.
 //!
 //! The reference (`parity_audit.py`) compares hard-coded tables against the
 //! entries of its own `src/` and prints its full report only when the local
@@ -30,6 +31,11 @@
 //!   `src/x/mod.rs`; directory `X` → target `x/`, covered by a directory
 //!   `src/x/` or a file `src/x.rs` (either form of a Rust module).
 //!
+//! In a cargo workspace (see [`crate::port_roots`]) a target is covered when
+//! any member's `src/` covers it, or when a member crate is that module: the
+//! member directory's last component in snake_case (`crates/cost-tracker` →
+//! `cost_tracker`) covers both `cost_tracker.rs` and `cost_tracker/`.
+//!
 //! # Ratios
 //!
 //! Every metric is `covered/total`: root files and directories as above,
@@ -37,9 +43,18 @@
 //! `src/` vs `total_ts_like_files`, `command_entry_ratio` and
 //! `tool_entry_ratio` = entries in the command / tool snapshot vs
 //! `command_entry_count` / `tool_entry_count`.  As a number the ratio is
-//! `covered / total`, and `0.0` when `total` is 0.  The `--fail-under` gate
-//! checks the root-file, directory, command and tool ratios (not the total
-//! file ratio, which compares different languages' file layouts).
+//! `covered / total`, and `0.0` when `total` is 0.  The surface coverages
+//! by name are described in [`crate::surface`].
+//!
+//! # The gate
+//!
+//! `--fail-under` and `--baseline` check the root-file and directory
+//! coverage; the command and tool entry ratios only when an inventory was
+//! given (`CLAW_REFERENCE_DATA` or the workspace's `src/reference_data/`:
+//! with the embedded sample inventory they describe claw, not the
+//! workspace, and are reported but never fail); the two surface coverages
+//! with `--surface`.  The total file ratio is never gated (it compares
+//! different languages' file layouts).  See [`Audit::gated`].
 
 use std::path::Path;
 
@@ -272,10 +287,19 @@ pub fn run(workspace: &Path, surface: &ArchiveSurface, commands: &[Module], tool
             }
         }
         Language::Rust => {
+            // A member crate `crates/cost-tracker` is the module `cost_tracker`.
+            let crates: std::collections::HashSet<String> = roots
+                .roots
+                .iter()
+                .filter(|r| roots.cargo_workspace && r.member != ".")
+                .map(|r| snake_case(r.member.rsplit('/').next().unwrap_or(&r.member)))
+                .collect();
             for f in &surface.root_files {
                 let target = rust_root_target(f);
                 let module = snake_case(stem(f));
-                if any(&|src| is_file(&src.join(&target)) || is_file(&src.join(&module).join("mod.rs"))) {
+                if crates.contains(&module)
+                    || any(&|src| is_file(&src.join(&target)) || is_file(&src.join(&module).join("mod.rs")))
+                {
                     root_hits += 1;
                 } else {
                     missing_roots.push(target);
@@ -283,7 +307,9 @@ pub fn run(workspace: &Path, surface: &ArchiveSurface, commands: &[Module], tool
             }
             for d in &surface.root_dirs {
                 let module = snake_case(d);
-                if any(&|src| src.join(&module).is_dir() || is_file(&src.join(format!("{module}.rs")))) {
+                if crates.contains(&module)
+                    || any(&|src| src.join(&module).is_dir() || is_file(&src.join(format!("{module}.rs"))))
+                {
                     dir_hits += 1;
                 } else {
                     missing_dirs.push(rust_dir_target(d));
