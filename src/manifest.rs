@@ -17,6 +17,12 @@
 //! anything else (including an empty or missing port root, and a mixed one)
 //! is a **Python** workspace and keeps the reference's wording exactly.
 //!
+//! In a cargo workspace (see [`crate::port_roots`]) the files of every
+//! member's `src/` are counted, one module per member (`crates/api`, path
+//! `crates/api/src`, note `cargo workspace member`, listed even with 0
+//! files), and the markdown's first line is ``Port root: `DIR` (cargo
+//! workspace)``.
+//!
 //! Ordering: the reference lists modules by `Counter.most_common()`, which
 //! breaks ties in first-seen (directory-listing) order, and that order is
 //! not stable across file systems.  claw orders by file count, highest

@@ -109,13 +109,19 @@ pub fn summary(ctx: &Ctx<'_>) -> Result<Reply> {
 /// a blank line, `Top-level Python modules:` (or `Rust`), then one
 /// ``- `name` (count files) — notes`` line per module.
 ///
+/// In a cargo workspace the first line is ``Port root: `<ws>` (cargo
+/// workspace)`` and each member is a module (see [`crate::manifest`]).
+///
 /// JSON fields:
-/// - `port_root` (string): absolute `<workspace>/src`.
+/// - `port_root` (string): absolute `<workspace>/src` (the workspace for a
+///   cargo workspace).
 /// - `language` (string): `"python"` or `"rust"`.
 /// - `total_files` (int): source files of that language under the port root.
 /// - `modules` (list of `{name, path, file_count, notes}`; `name`, `path`,
 ///   `notes` strings, `file_count` int): every top-level module, most files
 ///   first, ties by name.
+/// - `cargo_workspace` (bool), `port_roots` (list of strings): the absolute
+///   `src/` directories scanned.
 pub fn manifest(ctx: &Ctx<'_>) -> Result<Reply> {
     let manifest = Manifest::build(&ctx.workspace()?);
     if ctx.json() {
