@@ -90,8 +90,11 @@ impl Baseline {
         use std::io::Read;
         let fail = |problem: String| ClawError::Baseline { path: path.to_string(), problem };
         let p = Path::new(path);
-        if p.is_dir() {
-            return Err(fail("is a directory".into()));
+        // Only a regular file: a FIFO or device could block or never end.
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => return Err(fail("is a directory".into())),
+            Ok(m) if !m.is_file() => return Err(fail("is not a regular file".into())),
+            _ => {}
         }
         let mut bytes = Vec::new();
         std::fs::File::open(p)

@@ -289,7 +289,9 @@ fn a_missing_or_malformed_baseline_is_a_typed_error() {
         ("notjson.json", "is not valid JSON"),
         ("other.json", "is not a claw parity baseline"),
         ("short.json", "lacks the metric root_file_coverage"),
+        ("a-directory", "is a directory"),
     ];
+    std::fs::create_dir(dir.join("a-directory")).unwrap();
     for (name, problem) in cases {
         let path = dir.join(name);
         let p = path.to_str().unwrap();
