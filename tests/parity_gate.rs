@@ -57,19 +57,23 @@ fn cargo_workspace() -> TempDir {
         "Cargo.toml",
         "[workspace]\nmembers = [\n  \"crates/*\", # every crate\n  'tools/x',\n]\nexclude = [\"crates/old\"]\n\n[workspace.package]\nedition = \"2021\"\n",
     );
-    write(root, "crates/api/Cargo.toml", "[package]\nname = \"api\"\n");
-    write(root, "crates/api/src/lib.rs", "pub const COMMANDS: &[&str] = &[\"compact\", \"add-dir\"];\n");
-    write(root, "crates/api/src/cost_tracker.rs", "// review is only mentioned in a comment\npub struct BashTool;\n");
-    write(root, "crates/plugins/Cargo.toml", "[package]\nname = \"plugins\"\n");
-    write(root, "crates/plugins/src/main.rs", "fn main() { let _ = \"grep\"; }\n");
-    write(root, "crates/plugins/src/cli/mod.rs", "fn web_fetch() {}\n");
-    write(root, "crates/notacrate/src/lib.rs", "fn teleport() {}\n");
-    write(root, "crates/old/Cargo.toml", "[package]\nname = \"old\"\n");
-    write(root, "crates/old/src/lib.rs", "fn teleport() {}\n");
-    write(root, "tools/x/Cargo.toml", "[package]\nname = \"x\"\n");
-    write(root, "tools/x/src/lib.rs", "");
-    write(root, "tools/x/src/vim/mod.rs", "");
-    write(root, "src/ignored.rs", "fn teleport() {}\n");
+    for (path, body) in [
+        ("crates/api/Cargo.toml", "[package]\nname = \"api\"\n"),
+        ("crates/api/src/lib.rs", "pub const COMMANDS: &[&str] = &[\"compact\", \"add-dir\"];\n"),
+        ("crates/api/src/cost_tracker.rs", "// review is only mentioned in a comment\npub struct BashTool;\n"),
+        ("crates/plugins/Cargo.toml", "[package]\nname = \"plugins\"\n"),
+        ("crates/plugins/src/main.rs", "fn main() { let _ = \"grep\"; }\n"),
+        ("crates/plugins/src/cli/mod.rs", "fn web_fetch() {}\n"),
+        ("crates/notacrate/src/lib.rs", "fn teleport() {}\n"),
+        ("crates/old/Cargo.toml", "[package]\nname = \"old\"\n"),
+        ("crates/old/src/lib.rs", "fn teleport() {}\n"),
+        ("tools/x/Cargo.toml", "[package]\nname = \"x\"\n"),
+        ("tools/x/src/lib.rs", ""),
+        ("tools/x/src/vim/mod.rs", ""),
+        ("src/ignored.rs", "fn teleport() {}\n"),
+    ] {
+        write(root, path, body);
+    }
     w
 }
 
