@@ -32,9 +32,10 @@
 //!   `src/x/` or a file `src/x.rs` (either form of a Rust module).
 //!
 //! In a cargo workspace (see [`crate::port_roots`]) a target is covered when
-//! any member's `src/` covers it, or when a member crate is that module: the
-//! member directory's last component in snake_case (`crates/cost-tracker` →
-//! `cost_tracker`) covers both `cost_tracker.rs` and `cost_tracker/`.
+//! any member's `src/` covers it, or when a member crate (with a `src/`
+//! directory) is that module: the member directory's last component in
+//! snake_case (`crates/cost-tracker` → `cost_tracker`) covers both
+//! `cost_tracker.rs` and `cost_tracker/`.
 //!
 //! # Ratios
 //!
@@ -291,7 +292,7 @@ pub fn run(workspace: &Path, surface: &ArchiveSurface, commands: &[Module], tool
             let crates: std::collections::HashSet<String> = roots
                 .roots
                 .iter()
-                .filter(|r| roots.cargo_workspace && r.member != ".")
+                .filter(|r| roots.cargo_workspace && r.member != "." && r.src.is_dir())
                 .map(|r| snake_case(r.member.rsplit('/').next().unwrap_or(&r.member)))
                 .collect();
             for f in &surface.root_files {

@@ -150,6 +150,13 @@ fn a_cargo_workspace_is_every_member_s_src() {
     assert_eq!(strs(&v["missing_directory_targets"]), ["commands/"]);
     assert_eq!(v["total_file_ratio"], json!({"covered": 6, "total": 20, "ratio": 0.3}));
 
+    // A member crate without sources covers nothing.
+    std::fs::remove_dir_all(root.join("crates/plugins/src")).unwrap();
+    let v = json_of(&claw(&root, Some(rd.path()), &["parity-audit", "--output-format", "json"]));
+    assert_eq!(strs(&v["missing_directory_targets"]), ["commands/", "plugins/"]);
+    write(&root, "crates/plugins/src/main.rs", "fn main() { let _ = \"grep\"; }\n");
+    write(&root, "crates/plugins/src/cli/mod.rs", "fn web_fetch() {}\n");
+
     // Text names each root after the reference's report.
     let r = claw(&root, Some(rd.path()), &["parity-audit"]);
     assert_eq!(
