@@ -223,6 +223,18 @@ fn cases() -> Vec<Case> {
             .dir("archive/claude_code_ts_snapshot/src/tools")
             .exit(1),
         case(&["parity-audit"]).env("CLAW_REFERENCE_DATA", "{dir}/missing").fails("reference_data_invalid"),
+        case(&["parity-audit", "--surface", "--baseline", "b.json", "--fail-under", "0.5", "--junit", "j.xml"])
+            .after(&["parity-audit", "--write-baseline", "b.json"])
+            .file("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n")
+            .file("crates/a/Cargo.toml", "[package]\nname = \"a\"\n")
+            .file("crates/a/src/lib.rs", "const C: &str = \"review\";\n")
+            .exit(1),
+        case(&["manifest"])
+            .file("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n")
+            .file("crates/a/src/lib.rs", ""),
+        case(&["parity-audit", "--baseline", "b.json"]).file("b.json", "{}").fails("baseline_invalid"),
+        case(&["parity-audit", "--junit", "{dir}/no/such/j.xml"]).fails("report_write_failed"),
+        case(&["parity-audit", "--fail-under", "nan"]).exit(1),
         case(&["setup-report"]),
         case(&["setup-report", "--workspace", "{dir}"]),
         case(&["subsystems"]),
