@@ -166,15 +166,15 @@ fn lex(text: &str, python: bool, mut token: impl FnMut(&str)) {
                 }
             }
             token(word);
-        } else if python && c == b'#' || !python && text[i..].starts_with("//") {
+        } else if python && c == b'#' || !python && b[i..].starts_with(b"//") {
             i = text[i..].find('\n').map_or(b.len(), |e| i + e);
-        } else if !python && text[i..].starts_with("/*") {
+        } else if !python && b[i..].starts_with(b"/*") {
             let mut depth = 0usize;
             while i < b.len() {
-                if text[i..].starts_with("/*") {
+                if b[i..].starts_with(b"/*") {
                     depth += 1;
                     i += 2;
-                } else if text[i..].starts_with("*/") {
+                } else if b[i..].starts_with(b"*/") {
                     depth -= 1;
                     i += 2;
                     if depth == 0 {
@@ -262,6 +262,20 @@ mod tests {
         for src in ["\"abc", "r#\"abc", "'", "'\\", "/* x", "é'ü", "\"\\"] {
             tokens(src, false);
             tokens(src, true);
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text lexes without panicking, and every token is a slice of it.
+        #[test]
+        fn any_text_lexes(text in "(?s).{0,64}", python: bool) {
+            lex(&text, python, |t| assert!(text.contains(t)));
+        }
+
+        /// Quote, comment and escape heavy text, where slicing goes wrong first.
+        #[test]
+        fn quote_heavy_text_lexes(text in "[\"'#/*\\\nrbé€a_ ]{0,40}", python: bool) {
+            lex(&text, python, |t| assert!(text.contains(t)));
         }
     }
 
