@@ -280,6 +280,14 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any manifest text parses without panicking.
+        #[test]
+        fn any_manifest_parses(text in "(?s)(\\[workspace\\]\nmembers = |[\\[\\]\"'#=\\\\\n.a-z€ ]){0,60}") {
+            let _ = Declaration::parse(&text);
+        }
+    }
+
     #[test]
     fn outside_paths_are_ignored() {
         assert_eq!(relative_parts("../x"), None);
