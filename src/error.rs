@@ -17,6 +17,10 @@ pub enum ClawError {
     #[error("workspace {path}: {problem}")]
     Workspace { path: String, problem: String },
 
+    /// `$CLAW_ROUTING` is set to something other than a `--routing` choice.
+    #[error("invalid CLAW_ROUTING value {value}: choose from 'reference', 'explicit'")]
+    InvalidRouting { value: String },
+
     /// The session store could not be written.
     #[error("{0}")]
     SessionSave(String),
@@ -29,6 +33,7 @@ impl ClawError {
             ClawError::Snapshot { .. } => "reference_data_invalid",
             ClawError::InvalidSessionId { .. } => "invalid_session_id",
             ClawError::Workspace { .. } => "workspace_invalid",
+            ClawError::InvalidRouting { .. } => "invalid_routing",
             ClawError::SessionSave(_) => "session_save_failed",
         }
     }

@@ -16,6 +16,7 @@ pub mod permissions;
 pub mod pyfmt;
 pub mod query_engine;
 pub mod router;
+pub mod routing;
 pub mod runtime;
 pub mod schema;
 pub mod session_store;
