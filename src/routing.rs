@@ -216,6 +216,15 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_variable_that_is_not_utf8_is_an_error_too() {
+        use std::os::unix::ffi::OsStringExt;
+        let e = resolve(None, Some(OsString::from_vec(b"expl\xffcit".to_vec()))).unwrap_err();
+        assert_eq!(e.kind(), "invalid_routing");
+        assert!(e.to_string().contains("'expl\u{fffd}cit'"), "{e}");
+    }
+
     fn m(name: &'static str, hint: &'static str) -> Module {
         Module { name: name.into(), source_hint: hint.into(), responsibility: "".into() }
     }
@@ -366,7 +375,7 @@ mod route_tests {
     fn explicit_routing_selects_as_the_main_line_does() {
         let mut rng = Rng(19);
         let mut led = 0;
-        for case in 0..800 {
+        for case in 0..500 {
             let commands = inventory(&mut rng, "commands");
             let tools = inventory(&mut rng, "tools");
             let p = prompt(&mut rng);
@@ -377,7 +386,7 @@ mod route_tests {
                 led += usize::from(want.first().is_some_and(|m| m.2 == EXPLICIT_SCORE));
             }
         }
-        assert!(led > 300, "a command led {led} times");
+        assert!(led > 200, "a command led {led} times");
     }
 
     #[test]
