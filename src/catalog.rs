@@ -7,25 +7,20 @@ use crate::pyfmt::repr::str_repr;
 use crate::pyfmt::text::lower;
 use crate::snapshot::Module;
 
-/// `COMMAND_ALIASES`.
-fn alias(name: &str) -> &str {
-    match name {
-        "plugins" | "marketplace" => "plugin",
-        other => other,
-    }
+/// `get_command(name)`: the first entry whose lowercased name matches.
+/// (The main line's stripping and aliases are `routing::Routing::Explicit`'s.)
+pub fn get_command<'a>(commands: &'a [Module], name: &str) -> Option<&'a Module> {
+    first_named(commands, &lower(name))
 }
 
-/// `get_command(name)`: the first entry whose lowercased name matches.
-pub fn get_command<'a>(commands: &'a [Module], name: &str) -> Option<&'a Module> {
-    let lowered = lower(name);
-    let needle = alias(&lowered);
-    commands.iter().find(|m| lower(&m.name) == needle)
+/// The first entry whose lowercased name is `needle`.
+pub fn first_named<'a>(modules: &'a [Module], needle: &str) -> Option<&'a Module> {
+    modules.iter().find(|m| lower(&m.name) == needle)
 }
 
 /// `get_tool(name)`.
 pub fn get_tool<'a>(tools: &'a [Module], name: &str) -> Option<&'a Module> {
-    let needle = lower(name);
-    tools.iter().find(|m| lower(&m.name) == needle)
+    first_named(tools, &lower(name))
 }
 
 /// `get_commands(include_plugin_commands, include_skill_commands)`.
@@ -49,8 +44,12 @@ pub fn filter_tools<'a>(tools: &'a [Module], simple_mode: bool, include_mcp: boo
 
 /// `find_commands` / `find_tools`: name or source hint contains the query.
 pub fn find<'a>(modules: &'a [Module], query: &str) -> Vec<&'a Module> {
-    let needle = lower(query);
-    modules.iter().filter(|m| lower(&m.name).contains(&needle) || lower(&m.source_hint).contains(&needle)).collect()
+    find_lowered(modules, &lower(query))
+}
+
+/// The entries whose lowercased name or source hint contains `needle`.
+pub fn find_lowered<'a>(modules: &'a [Module], needle: &str) -> Vec<&'a Module> {
+    modules.iter().filter(|m| lower(&m.name).contains(needle) || lower(&m.source_hint).contains(needle)).collect()
 }
 
 /// `execute_command`'s message for a found command.
@@ -130,9 +129,12 @@ mod tests {
     }
 
     #[test]
-    fn lookups_return_the_first_entry_and_honour_aliases() {
+    fn lookups_return_the_first_entry_by_exact_lowercased_name() {
         let c = vec![m("plugin", "commands/plugin/a.ts"), m("Plugin", "commands/plugin/b.ts")];
-        assert_eq!(get_command(&c, "PLUGINS").unwrap().source_hint, "commands/plugin/a.ts");
+        assert_eq!(get_command(&c, "PLUGIN").unwrap().source_hint, "commands/plugin/a.ts");
+        // 705a295b has no aliases and does not strip (the main line's are opt-in).
+        assert!(get_command(&c, "plugins").is_none());
+        assert!(get_command(&c, " plugin").is_none());
         assert!(get_command(&c, "nope").is_none());
         let t = vec![m("UI", "tools/A/UI.tsx"), m("UI", "tools/B/UI.tsx")];
         assert_eq!(get_tool(&t, "ui").unwrap().source_hint, "tools/A/UI.tsx");

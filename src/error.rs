@@ -25,6 +25,10 @@ pub enum ClawError {
     #[error("cannot write {path}: {problem}")]
     ReportWrite { path: String, problem: String },
 
+    /// `$CLAW_ROUTING` is set to something other than a `--routing` choice.
+    #[error("invalid CLAW_ROUTING value {value}: choose from 'reference', 'explicit'")]
+    InvalidRouting { value: String },
+
     /// The session store could not be written.
     #[error("{0}")]
     SessionSave(String),
@@ -37,6 +41,7 @@ impl ClawError {
             ClawError::Snapshot { .. } => "reference_data_invalid",
             ClawError::InvalidSessionId { .. } => "invalid_session_id",
             ClawError::Workspace { .. } => "workspace_invalid",
+            ClawError::InvalidRouting { .. } => "invalid_routing",
             ClawError::SessionSave(_) => "session_save_failed",
             ClawError::Baseline { .. } => "baseline_invalid",
             ClawError::ReportWrite { .. } => "report_write_failed",

@@ -21,6 +21,7 @@ pub mod port_roots;
 pub mod pyfmt;
 pub mod query_engine;
 pub mod router;
+pub mod routing;
 pub mod runtime;
 pub mod schema;
 pub mod session_store;

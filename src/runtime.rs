@@ -8,7 +8,8 @@ use crate::catalog;
 use crate::error::Result;
 use crate::permissions::Deny;
 use crate::query_engine::{Config, Denial, Engine, StopReason, TurnResult};
-use crate::router::{self, Kind, Match};
+use crate::router::{Kind, Match};
+use crate::routing::Routing;
 use crate::session_store::Store;
 use crate::setup::{self, Setup};
 use crate::snapshot::Module;
@@ -74,6 +75,7 @@ pub fn system_init(commands: &[Module], tools: &[Module]) -> String {
 pub fn bootstrap<'a>(
     prompt: &str,
     limit: i64,
+    routing: Routing,
     commands: &'a [Module],
     tools: &'a [Module],
     deny: &Deny,
@@ -93,12 +95,17 @@ pub fn bootstrap<'a>(
         ("registry", format!("commands={}, tools={}", commands.len(), tools.len())),
     ];
     let mut engine = Engine::new(Config::default());
-    let matches = router::route(prompt, limit, commands, tools);
-    // The execution registry resolves a repeated name to its first entry.
+    let matches = routing.route(prompt, limit, commands, tools);
+    // The execution registry finds a name's first entry by exact name, then
+    // `execute_command` looks the name up again (the main line with aliases).
     let command_execs: Vec<String> = matches
         .iter()
         .filter(|m| m.kind == Kind::Command)
-        .filter_map(|m| catalog::get_command(commands, m.name).map(|c| catalog::command_message(c, prompt)))
+        .filter_map(|m| catalog::get_command(commands, m.name))
+        .map(|entry| match routing.get_command(commands, &entry.name) {
+            Some(c) => catalog::command_message(c, prompt),
+            None => format!("Unknown mirrored command: {}", entry.name),
+        })
         .collect();
     let tool_execs: Vec<String> = matches
         .iter()
@@ -207,6 +214,7 @@ impl Session<'_> {
 /// The turn loop's settings.
 pub struct LoopOptions<'a> {
     pub limit: i64,
+    pub routing: Routing,
     pub max_turns: i64,
     pub structured_output: bool,
     pub timeout_seconds: Option<f64>,
@@ -226,7 +234,7 @@ pub fn turn_loop(
         structured_output: opts.structured_output,
         ..Config::default()
     });
-    let matches = router::route(prompt, opts.limit, commands, tools);
+    let matches = opts.routing.route(prompt, opts.limit, commands, tools);
     let command_names = names(&matches, Kind::Command);
     let tool_names = names(&matches, Kind::Tool);
     let denials = denials(&matches, deny);

@@ -165,6 +165,7 @@ pub fn claw_error_kinds() -> Vec<&'static str> {
         ClawError::Snapshot { file: e(), problem: e() },
         ClawError::InvalidSessionId { id: e(), reason: "" },
         ClawError::Workspace { path: e(), problem: e() },
+        ClawError::InvalidRouting { value: e() },
         ClawError::SessionSave(e()),
         ClawError::Baseline { path: e(), problem: e() },
         ClawError::ReportWrite { path: e(), problem: e() },
@@ -656,6 +657,11 @@ fn pretty(v: &Value) -> String {
 /// The schema of subcommand `name`'s envelope.
 pub fn command_schema(c: &spec::Cmd) -> Value {
     let mut shapes = command_shapes(c.name);
+    if c.opts.iter().any(|o| o.dest == "routing") {
+        let routing =
+            described(one_of(crate::routing::CHOICES), "only with --routing or CLAW_ROUTING: the routing used");
+        shapes.iter_mut().for_each(|s| s.optional.push(("routing", routing.clone())));
+    }
     shapes.extend([error_shape(), help_shape(), parse_shape()]);
     document(
         c.name,

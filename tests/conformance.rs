@@ -72,6 +72,7 @@ fn run_scenario(s: &Value, normalizers: &[(String, Regex, String)]) -> anyhow::R
             .current_dir(dir.path())
             .env("CLAW_REFERENCE_DATA", shared().join("reference_data"))
             .env_remove("CLAW_WORKSPACE")
+            .env_remove("CLAW_ROUTING")
             .output()
             .context("running claw")?;
         let stdout = String::from_utf8_lossy(&out.stdout);

@@ -188,7 +188,11 @@ impl Case {
 
 fn claw(dir: &Path, argv: &[String], env: &[(&str, String)]) -> (i32, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_claw"));
-    cmd.args(argv).current_dir(dir).env_remove("CLAW_WORKSPACE").env_remove("CLAW_REFERENCE_DATA");
+    cmd.args(argv)
+        .current_dir(dir)
+        .env_remove("CLAW_WORKSPACE")
+        .env_remove("CLAW_REFERENCE_DATA")
+        .env_remove("CLAW_ROUTING");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -279,6 +283,18 @@ fn cases() -> Vec<Case> {
         case(&["turn-loop", "hello", "--timeout-seconds", "0"]).exit(2),
         case(&["turn-loop", "hello", "--max-turns", "0"]),
         case(&["turn-loop", "hello", "--max-turns", "x"]).fails("parse"),
+        // Routing (claw's --routing / CLAW_ROUTING): the envelope names it.
+        case(&["route", "/plugin list", "--routing", "explicit"]),
+        case(&["route", "/plugin list", "--deny-tool", "BashTool"]).env("CLAW_ROUTING", "explicit"),
+        case(&["bootstrap", "/plugin list", "--routing", "reference"]),
+        case(&["turn-loop", "/plugins list"]).env("CLAW_ROUTING", "explicit"),
+        case(&["commands", "--query", " plugin "]).env("CLAW_ROUTING", "explicit"),
+        case(&["show-command", "marketplace", "--routing", "explicit"]),
+        case(&["show-command", "marketplace"]).env("CLAW_ROUTING", "reference").fails("command_not_found"),
+        case(&["exec-command", "plugins", "list"]).env("CLAW_ROUTING", "explicit"),
+        case(&["exec-command", "nope", "x", "--routing", "explicit"]).fails("command_not_found"),
+        case(&["route", "x"]).env("CLAW_ROUTING", "fast").fails("invalid_routing"),
+        case(&["route", "x", "--routing", "fast"]).fails("parse"),
         // Sessions.
         case(&["flush-transcript", "hello world"]),
         case(&["flush-transcript", "hello", "--session-id", "alpha", "--directory", "store/nested"]),

@@ -15,6 +15,7 @@ fn run(dir: &Path, args: &[&str]) -> String {
         .args(args)
         .current_dir(dir)
         .env_remove("CLAW_REFERENCE_DATA")
+        .env_remove("CLAW_ROUTING")
         .env("CLAW_WORKSPACE", dir)
         .output()
         .expect("claw runs");

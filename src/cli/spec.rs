@@ -73,6 +73,13 @@ const DENY_TOOL: Opt =
 const DENY_PREFIX: Opt =
     opt(&["--deny-prefix"], "deny_prefix", Kind::Append, "block tools whose name starts with PREFIX (repeatable)");
 
+const ROUTING: Opt = opt(
+    &["--routing"],
+    "routing",
+    Kind::Choice(crate::routing::CHOICES),
+    "explicit: a leading /command or command name routes first and command aliases apply, as in the main line (default: $CLAW_ROUTING, else reference)",
+);
+
 const PROMPT: Pos = Pos { name: "prompt", help: "" };
 const TARGET: Pos = Pos { name: "target", help: "" };
 const SESSION_ID: Pos = Pos { name: "session_id", help: "" };
@@ -166,6 +173,7 @@ pub static COMMANDS: &[Cmd] = &[
             opt(&["--no-skill-commands"], "no_skill_commands", Kind::Flag, ""),
             OUTPUT,
             WORKSPACE,
+            ROUTING,
         ],
     },
     Cmd {
@@ -188,13 +196,13 @@ pub static COMMANDS: &[Cmd] = &[
         name: "route",
         help: "route a prompt across mirrored command/tool inventories",
         pos: &[PROMPT],
-        opts: &[HELP, LIMIT5, OUTPUT, WORKSPACE, DENY_TOOL, DENY_PREFIX],
+        opts: &[HELP, LIMIT5, OUTPUT, WORKSPACE, DENY_TOOL, DENY_PREFIX, ROUTING],
     },
     Cmd {
         name: "bootstrap",
         help: "build a runtime-style session report from the mirrored inventories",
         pos: &[PROMPT],
-        opts: &[HELP, LIMIT5, OUTPUT, WORKSPACE, DENY_TOOL, DENY_PREFIX],
+        opts: &[HELP, LIMIT5, OUTPUT, WORKSPACE, DENY_TOOL, DENY_PREFIX, ROUTING],
     },
     Cmd {
         name: "turn-loop",
@@ -226,6 +234,7 @@ pub static COMMANDS: &[Cmd] = &[
             WORKSPACE,
             DENY_TOOL,
             DENY_PREFIX,
+            ROUTING,
         ],
     },
     Cmd {
@@ -287,7 +296,7 @@ pub static COMMANDS: &[Cmd] = &[
         name: "show-command",
         help: "show one mirrored command entry by exact name",
         pos: &[NAME],
-        opts: &[HELP, OUTPUT, WORKSPACE],
+        opts: &[HELP, OUTPUT, WORKSPACE, ROUTING],
     },
     Cmd {
         name: "show-tool",
@@ -299,7 +308,7 @@ pub static COMMANDS: &[Cmd] = &[
         name: "exec-command",
         help: "execute a mirrored command shim by exact name",
         pos: &[NAME, PROMPT],
-        opts: &[HELP, OUTPUT, WORKSPACE],
+        opts: &[HELP, OUTPUT, WORKSPACE, ROUTING],
     },
     Cmd {
         name: "exec-tool",

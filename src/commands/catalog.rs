@@ -23,18 +23,19 @@ fn listing(label: &str, total: usize, query: Option<&str>, shown: &[&Module]) ->
     lines.join("\n")
 }
 
-/// `commands` and `tools`: with `--query`, every entry matching it (the
+/// `commands` and `tools`: with `--query`, every entry `find` matches (the
 /// filters are ignored, as in the reference); otherwise the filtered list.
 fn listing_reply<'m>(
     ctx: &Ctx<'_>,
     label: &str,
     all: &'m [Module],
+    find: impl FnOnce(&str) -> Vec<&'m Module>,
     filtered: impl FnOnce() -> Vec<&'m Module>,
     flags: [(&str, bool); 2],
 ) -> Reply {
     let query = ctx.inv.str("query").filter(|q| !q.is_empty());
     let (total, selected) = match query {
-        Some(q) => (all.len(), cat::find(all, q)),
+        Some(q) => (all.len(), find(q)),
         None => {
             let filtered = filtered();
             (filtered.len(), filtered)
@@ -58,11 +59,14 @@ pub fn commands(ctx: &Ctx<'_>) -> Result<Reply> {
     let all = ctx.source.commands()?;
     let plugins = !ctx.inv.flag("no_plugin_commands");
     let skills = !ctx.inv.flag("no_skill_commands");
+    let routing = ctx.routing()?;
+    let find = |q: &str| routing.find_commands(&all, q);
     let filtered = || cat::filter_commands(&all, plugins, skills);
     Ok(listing_reply(
         ctx,
         "Command",
         &all,
+        find,
         filtered,
         [("include_plugin_commands", plugins), ("include_skill_commands", skills)],
     ))
@@ -74,7 +78,8 @@ pub fn tools(ctx: &Ctx<'_>) -> Result<Reply> {
     let mcp = !ctx.inv.flag("no_mcp");
     let deny = ctx.deny();
     let filtered = || cat::filter_tools(&all, simple, mcp, &deny);
-    Ok(listing_reply(ctx, "Tool", &all, filtered, [("simple_mode", simple), ("include_mcp", mcp)]))
+    let find = |q: &str| cat::find(&all, q);
+    Ok(listing_reply(ctx, "Tool", &all, find, filtered, [("simple_mode", simple), ("include_mcp", mcp)]))
 }
 
 fn show(ctx: &Ctx<'_>, found: Option<&Module>, noun: &str, kind: &str) -> Result<Reply> {
@@ -106,7 +111,7 @@ fn show(ctx: &Ctx<'_>, found: Option<&Module>, noun: &str, kind: &str) -> Result
 
 pub fn show_command(ctx: &Ctx<'_>) -> Result<Reply> {
     let all = ctx.source.commands()?;
-    show(ctx, cat::get_command(&all, ctx.inv.pos("name")), "Command", "command_not_found")
+    show(ctx, ctx.routing()?.get_command(&all, ctx.inv.pos("name")), "Command", "command_not_found")
 }
 
 pub fn show_tool(ctx: &Ctx<'_>) -> Result<Reply> {
@@ -154,7 +159,7 @@ fn handled(ctx: &Ctx<'_>, m: &Module, input_key: &str, input: &str, message: Str
 pub fn exec_command(ctx: &Ctx<'_>) -> Result<Reply> {
     let all = ctx.source.commands()?;
     let (name, prompt) = (ctx.inv.pos("name"), ctx.inv.pos("prompt"));
-    Ok(match cat::get_command(&all, name) {
+    Ok(match ctx.routing()?.get_command(&all, name) {
         Some(m) => handled(ctx, m, "prompt", prompt, command_message(m, prompt)),
         None => {
             refused(ctx, "prompt", prompt, "command_not_found", format!("Unknown mirrored command: {name}"), vec![])

@@ -14,8 +14,10 @@ use std::path::PathBuf;
 
 use crate::cli::argparse::Invocation;
 use crate::error::Result;
-use crate::output::{Format, Reply};
+use crate::output::{Body, Format, Reply};
 use crate::permissions::Deny;
+use crate::pyfmt::json::Json;
+use crate::routing::Routing;
 use crate::snapshot::Source;
 
 /// What every handler gets.
@@ -44,10 +46,30 @@ impl Ctx<'_> {
     pub fn deny(&self) -> Deny {
         Deny::new(self.inv.list("deny_tool"), self.inv.list("deny_prefix"))
     }
+
+    /// The routing rules: `--routing`, `$CLAW_ROUTING`, or the reference's.
+    pub fn routing(&self) -> Result<Routing> {
+        Ok(Routing::requested(self.inv.str("routing"))?.unwrap_or_default())
+    }
+}
+
+/// Whether the subcommand takes claw's `--routing`.
+fn takes_routing(ctx: &Ctx<'_>) -> bool {
+    ctx.inv.cmd.opts.iter().any(|o| o.dest == "routing")
 }
 
 /// Run the parsed subcommand.
 pub fn dispatch(ctx: &Ctx<'_>) -> Result<Reply> {
+    // Checked before any work; a routing asked for is named in the envelope.
+    let routing = if takes_routing(ctx) { Routing::requested(ctx.inv.str("routing"))? } else { None };
+    let mut reply = run(ctx)?;
+    if let (Some(routing), Body::Fields(fields)) = (routing, &mut reply.body) {
+        fields.push(("routing".to_string(), Json::str(routing.as_str())));
+    }
+    Ok(reply)
+}
+
+fn run(ctx: &Ctx<'_>) -> Result<Reply> {
     match ctx.inv.cmd.name {
         "summary" => reports::summary(ctx),
         "manifest" => reports::manifest(ctx),

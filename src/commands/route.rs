@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::output::Reply;
 use crate::pyfmt::int::PyInt;
 use crate::pyfmt::json::Json;
-use crate::router::{self, Match};
+use crate::router::Match;
 use crate::runtime::denials;
 
 pub fn matches_json(matches: &[Match<'_>]) -> Json {
@@ -28,7 +28,7 @@ pub fn route(ctx: &Ctx<'_>) -> Result<Reply> {
     let (commands, tools) = ctx.source.commands_and_tools()?;
     let prompt = ctx.inv.pos("prompt");
     let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(5));
-    let matches = router::route(prompt, limit.get(), &commands, &tools);
+    let matches = ctx.routing()?.route(prompt, limit.get(), &commands, &tools);
     let deny = ctx.deny();
     // Deny lists are claw's own; without them the output is the reference's.
     let blocked = if deny.is_empty() { Vec::new() } else { denials(&matches, &deny) };

@@ -12,7 +12,8 @@ pub fn bootstrap(ctx: &Ctx<'_>) -> Result<Reply> {
     let (commands, tools) = ctx.source.commands_and_tools()?;
     let prompt = ctx.inv.pos("prompt");
     let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(5));
-    let session = runtime::bootstrap(prompt, limit.get(), &commands, &tools, &ctx.deny(), &ctx.workspace()?)?;
+    let routing = ctx.routing()?;
+    let session = runtime::bootstrap(prompt, limit.get(), routing, &commands, &tools, &ctx.deny(), &ctx.workspace()?)?;
     if !ctx.json() {
         return Ok(Reply::line(session.as_markdown()));
     }
@@ -42,6 +43,7 @@ pub fn turn_loop(ctx: &Ctx<'_>) -> Result<Reply> {
     let max_turns = ctx.inv.int("max_turns").cloned().unwrap_or(PyInt::from_i64(3));
     let opts = LoopOptions {
         limit: ctx.limit(5),
+        routing: ctx.routing()?,
         max_turns: max_turns.get(),
         structured_output: ctx.inv.flag("structured_output"),
         timeout_seconds: ctx.inv.float("timeout_seconds"),
