@@ -69,18 +69,23 @@ pub fn read(dir: &Path, path: &Path) -> Result<Vec<u8>, ReadError> {
         return Err(not_regular(&meta));
     }
     inside_store(dir, path, &meta)?;
-    let too_large =
-        || ReadError::Refused(format!("is larger than the {} MiB session file cap", MAX_SESSION_BYTES >> 20));
-    if meta.len() > MAX_SESSION_BYTES {
+    read_capped(file, meta.len(), MAX_SESSION_BYTES)
+}
+
+/// At most `cap` bytes of `from`, which claims to hold `size`: anything
+/// longer is refused after reading `cap + 1` bytes, whatever `size` said.
+fn read_capped(from: impl Read, size: u64, cap: u64) -> Result<Vec<u8>, ReadError> {
+    let too_large = || ReadError::Refused(format!("is larger than the {} MiB session file cap", cap >> 20));
+    if size > cap {
         return Err(too_large());
     }
     let mut bytes = Vec::new();
-    let want = meta.len() as usize + 1;
+    let want = size as usize + 1;
     if crate::oom::fallible(|| bytes.try_reserve_exact(want)).is_err() {
         return Err(ReadError::Refused(format!("cannot be read: out of memory for {want} bytes")));
     }
-    file.take(MAX_SESSION_BYTES + 1).read_to_end(&mut bytes).map_err(ReadError::Io)?;
-    if bytes.len() as u64 > MAX_SESSION_BYTES {
+    from.take(cap + 1).read_to_end(&mut bytes).map_err(ReadError::Io)?;
+    if bytes.len() as u64 > cap {
         return Err(too_large());
     }
     Ok(bytes)
@@ -258,5 +263,22 @@ fn flock(file: &File, op: i32) -> io::Result<bool> {
             ErrorKind::WouldBlock => return Ok(false),
             _ => return Err(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_stop_at_the_cap_whatever_the_size_claims() {
+        // An endless file that claims to be empty, as `/proc` files do.
+        match read_capped(std::io::repeat(b'x'), 0, 3 << 20) {
+            Err(ReadError::Refused(reason)) => assert!(reason.contains("3 MiB session file cap"), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(read_capped(std::io::repeat(b'x'), 4 << 20, 3 << 20), Err(ReadError::Refused(_))));
+        let exact = read_capped(std::io::repeat(b'x').take(3 << 20), 0, 3 << 20).unwrap();
+        assert_eq!(exact.len(), 3 << 20);
     }
 }

@@ -218,14 +218,15 @@ fn os_error_text(e: &std::io::Error, path: &str) -> String {
 fn parse_session(bytes: &[u8]) -> std::result::Result<StoredSession, String> {
     use serde_json::value::RawValue;
     let not_json = |e: serde_json::Error| format!("is not valid JSON: {e}");
-    let obj: std::collections::HashMap<String, Box<RawValue>> = serde_json::from_slice(bytes).map_err(|e| {
+    // Values stay borrowed slices of `bytes`: no copy of a large file.
+    let obj: std::collections::HashMap<String, &RawValue> = serde_json::from_slice(bytes).map_err(|e| {
         // Valid JSON of another type than an object is a data error.
         if e.classify() == serde_json::error::Category::Data { "is not a JSON object".into() } else { not_json(e) }
     })?;
     let field = |name: &str| obj.get(name).map(|v| v.get()).ok_or(format!("lacks the field {}", str_repr(name)));
     let session_id =
         serde_json::from_str::<String>(field("session_id")?).map_err(|_| "has a non-string 'session_id'")?;
-    let messages = serde_json::from_str::<Vec<Box<RawValue>>>(field("messages")?)
+    let messages = serde_json::from_str::<Vec<&RawValue>>(field("messages")?)
         .map_err(|_| "has a 'messages' that is not a list")?
         .iter()
         .map(|m| PyStr::from_json_literal(m.get()))
