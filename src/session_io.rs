@@ -165,13 +165,18 @@ fn create(dir: &Path, temp: &Path, deadline: Instant) -> io::Result<(File, bool)
         Err(e) if matches!(e.raw_os_error(), Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL)) => {}
         Err(e) => return Err(e),
     }
+    create_named(temp, deadline).map(|f| (f, true))
+}
+
+/// The fallback: a locked new file created under `temp` itself.
+fn create_named(temp: &Path, deadline: Instant) -> io::Result<File> {
     loop {
         match OpenOptions::new().write(true).create_new(true).mode(0o666).open(temp) {
             Ok(f) => {
                 flock(&f, libc::LOCK_EX)?;
                 // A reaper may have removed it before we held the lock.
                 if same_file(temp, &f) {
-                    return Ok((f, true));
+                    return Ok(f);
                 }
             }
             Err(e) if e.kind() == ErrorKind::AlreadyExists => wait_or_reap(temp, deadline)?,
@@ -280,5 +285,36 @@ mod tests {
         assert!(matches!(read_capped(std::io::repeat(b'x'), 4 << 20, 3 << 20), Err(ReadError::Refused(_))));
         let exact = read_capped(std::io::repeat(b'x').take(3 << 20), 0, 3 << 20).unwrap();
         assert_eq!(exact.len(), 3 << 20);
+    }
+
+    #[test]
+    fn a_dead_writers_temp_file_is_removed_and_a_live_ones_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = dir.path().join(TEMP_NAME);
+        // Dead writer: a temp file nobody holds locked.
+        fs::write(&temp, "partial").unwrap();
+        let soon = Instant::now() + Duration::from_secs(5);
+        let mine = create_named(&temp, soon).unwrap();
+        assert!(same_file(&temp, &mine), "the orphan was replaced by our locked file");
+        // Live writer: its lock makes others wait, and give up at the deadline.
+        let past = Instant::now() - Duration::from_secs(1);
+        let e = create_named(&temp, past).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::WouldBlock);
+        assert!(same_file(&temp, &mine), "a live writer's file is never removed");
+        drop(mine);
+        assert!(create_named(&temp, soon).is_ok(), "once its writer is gone the name is free again");
+    }
+
+    #[test]
+    fn writes_replace_keep_the_mode_and_leave_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("s.json");
+        write(dir.path(), "s.json", b"one").unwrap();
+        fs::set_permissions(&target, Permissions::from_mode(0o640)).unwrap();
+        write(dir.path(), "s.json", b"two").unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"two");
+        assert_eq!(fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o640);
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(names, ["s.json"]);
     }
 }
