@@ -14,6 +14,8 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod support;
+
 const DEADLINE: Duration = Duration::from_secs(60);
 
 fn claw(dir: &Path) -> Command {
@@ -88,25 +90,6 @@ fn mkfifo(path: &Path) {
     let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
     // SAFETY: a NUL-terminated path.
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo {}", path.display());
-}
-
-/// A reference-data directory with `n` commands and `n` tools.
-fn big_inventory(dir: &Path, n: usize) {
-    std::fs::create_dir_all(dir).unwrap();
-    for (file, kind) in [("commands_snapshot.json", "commands"), ("tools_snapshot.json", "tools")] {
-        let entries: Vec<String> = (0..n)
-            .map(|i| {
-                let hint = format!("{kind}/group{}/entry{i}.ts", i % 50);
-                format!(r#"{{"name": "entry{i}", "source_hint": "{hint}", "responsibility": "mirrors {hint}"}}"#)
-            })
-            .collect();
-        std::fs::write(dir.join(file), format!("[{}]", entries.join(",\n"))).unwrap();
-    }
-    std::fs::write(
-        dir.join("archive_surface_snapshot.json"),
-        r#"{"archive_root": "a", "root_files": [], "root_dirs": [], "total_ts_like_files": 0, "command_entry_count": 0, "tool_entry_count": 0}"#,
-    )
-    .unwrap();
 }
 
 #[test]
@@ -269,7 +252,7 @@ fn memory_limits_give_typed_errors_not_aborts() {
     );
     std::fs::write(s.join("big.json"), text).unwrap();
     let data = tmp.path().join("data");
-    big_inventory(&data, 200_000);
+    support::big_inventory(&data, 200_000);
     for mib in [48u64, 64, 96] {
         let mut c = claw(tmp.path());
         c.args(["load-session", "big", "--directory", "s", "--output-format", "json"]);
@@ -314,7 +297,7 @@ fn a_file_size_limit_is_a_typed_save_error() {
 fn a_thread_that_cannot_be_spawned_means_one_thread() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    big_inventory(&data, 12_000);
+    support::big_inventory(&data, 12_000);
     let route = |starved: bool| {
         let mut c = claw(tmp.path());
         c.args(["route", "entry group7", "--limit", "5", "--output-format", "json"]).env("CLAW_REFERENCE_DATA", &data);
@@ -348,7 +331,7 @@ fn non_blocking_pipe() -> (std::fs::File, std::os::fd::OwnedFd) {
 fn a_non_blocking_stdout_gets_the_whole_envelope() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    big_inventory(&data, 3_000);
+    support::big_inventory(&data, 3_000);
     let (mut read_end, write_end) = non_blocking_pipe();
     let mut c = claw(tmp.path());
     c.args(["commands", "--limit", "100000", "--output-format", "json"]).env("CLAW_REFERENCE_DATA", &data);
