@@ -31,6 +31,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
         }
     }
     let json = wants_json(&argv);
+    crate::oom::set_context(json, spec::find(&target(&argv)).map_or("claw", |c| c.name));
     let result = match bad {
         Some((i, lossy)) => Err(ParseError {
             message: format!("argument {i} is not valid UTF-8: {}", str_repr(&lossy)),

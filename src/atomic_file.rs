@@ -1,37 +1,19 @@
-//! Whole-file writes that never leave a partial file: the text goes to a
-//! fresh temporary file in the target's directory, is synced, and is
-//! renamed over the target; on failure the temporary file is removed.
+//! Whole-file writes of report files (`--write-baseline`, `--junit`) that
+//! never leave a partial file: the session store's writer, by path.
 
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
 
-/// Write `bytes` to `target` atomically.
+/// Write `bytes` to `target` atomically, durably and keeping its mode, the
+/// way the session store saves a session (see [`crate::session_io::write`]).
 pub fn write(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let tmp = temp_path(dir);
-    let written = (|| -> std::io::Result<()> {
-        let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, target)
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    written
-}
-
-/// A fresh name in `dir`: `.claw-tmp-<pid>-<n>-<nanos>`.
-pub fn temp_path(dir: &Path) -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    dir.join(format!(".claw-tmp-{}-{n}-{nanos}", std::process::id()))
+    let Some(name) = target.file_name().and_then(|n| n.to_str()) else {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"));
+    };
+    crate::session_io::write(dir, name, bytes)
 }
 
 #[cfg(test)]

@@ -253,7 +253,7 @@ impl Engine {
         self.transcript_flushed = true;
         crate::session_store::StoredSession {
             session_id: self.session_id.clone(),
-            messages: self.messages.clone(),
+            messages: self.messages.iter().cloned().map(Into::into).collect(),
             input_tokens: self.usage.input_tokens,
             output_tokens: self.usage.output_tokens,
         }

@@ -534,11 +534,11 @@ fn route_with<'a>(prompt: &str, limit: i64, commands: &'a [Module], tools: &'a [
     // `limit + 1` of each kind can be selected.
     let keep = usize::try_from(limit.max(0)).unwrap_or(usize::MAX).saturating_add(1);
     let mut by_kind = if commands.len() + tools.len() >= PARALLEL_MODULES {
-        std::thread::scope(|scope| {
-            let t = scope.spawn(|| collect(&toks, tools, Kind::Tool, keep, plan));
-            let c = collect(&toks, commands, Kind::Command, keep, plan);
-            [c, t.join().unwrap_or_else(|e| std::panic::resume_unwind(e))]
-        })
+        let (t, c) = crate::threads::both(
+            || collect(&toks, tools, Kind::Tool, keep, plan),
+            || collect(&toks, commands, Kind::Command, keep, plan),
+        );
+        [c, t]
     } else {
         [collect(&toks, commands, Kind::Command, keep, plan), collect(&toks, tools, Kind::Tool, keep, plan)]
     };

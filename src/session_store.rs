@@ -2,10 +2,13 @@
 //! (`json.dumps(indent=2)` of `session_id`, `messages`, `input_tokens`,
 //! `output_tokens`, no trailing newline), so either tool reads the other's.
 //!
-//! Beyond the reference: ids that are not plain file names are refused before
-//! any file-system access; every write goes to a temp file in the same
-//! directory and is renamed into place, so no reader ever sees a torn file;
-//! temp files never end in `.json`, so they are never listed as sessions.
+//! Beyond the reference: ids that are not plain file names (or whose file
+//! name would pass 255 bytes) are refused before any file-system access;
+//! files are read and written by `session_io` (no blocking on special files,
+//! a 64 MiB read cap, no symlinks out of the store, atomic durable writes
+//! that keep the file's mode and leave no temp files behind); a file whose
+//! `session_id` is not the requested id is refused as such; counts are exact
+//! `u64`s (anything else is refused); messages keep lone surrogates.
 
 use std::fs;
 use std::io::ErrorKind;
@@ -13,7 +16,9 @@ use std::path::Path;
 
 use crate::error::{ClawError, Result};
 use crate::pyfmt::json::{Json, dumps_indent};
+use crate::pyfmt::pystr::PyStr;
 use crate::pyfmt::repr::str_repr;
+use crate::session_io::{self, ReadError};
 use crate::snapshot::io_reason;
 
 pub const DEFAULT_DIR: &str = ".port_sessions";
@@ -21,7 +26,7 @@ pub const DEFAULT_DIR: &str = ".port_sessions";
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredSession {
     pub session_id: String,
-    pub messages: Vec<String>,
+    pub messages: Vec<PyStr>,
     pub input_tokens: u64,
     pub output_tokens: u64,
 }
@@ -31,9 +36,9 @@ impl StoredSession {
         dumps_indent(
             &Json::obj([
                 ("session_id", Json::str(&self.session_id)),
-                ("messages", Json::strs(&self.messages)),
-                ("input_tokens", Json::Int(self.input_tokens as i64)),
-                ("output_tokens", Json::Int(self.output_tokens as i64)),
+                ("messages", Json::List(self.messages.iter().cloned().map(Json::PyStr).collect())),
+                ("input_tokens", Json::u64(self.input_tokens)),
+                ("output_tokens", Json::u64(self.output_tokens)),
             ]),
             2,
         )
@@ -49,6 +54,9 @@ pub enum LoadError {
     Failed { message: String },
 }
 
+/// Why an id whose file name `<id>.json` would pass the 255-byte limit is refused.
+pub const ID_TOO_LONG: &str = "a session id must be at most 250 bytes (255 with \".json\")";
+
 /// Refuse ids that could name anything but a plain file in the store.
 pub fn validate_id(id: &str) -> Result<()> {
     let reason = if id.is_empty() {
@@ -59,8 +67,8 @@ pub fn validate_id(id: &str) -> Result<()> {
         "a session id must not contain '/' or '\\'"
     } else if id.contains('\0') {
         "a session id must not contain NUL"
-    } else if id.len() > 255 {
-        "a session id must be at most 255 bytes"
+    } else if id.len() + ".json".len() > 255 {
+        ID_TOO_LONG
     } else {
         return Ok(());
     };
@@ -114,25 +122,31 @@ impl Store {
             ClawError::SessionSave(format!("cannot {what} {}: {}", str_repr(&self.dir), io_reason(e)))
         };
         fs::create_dir_all(&self.dir).map_err(|e| fail("create session directory", &e))?;
-        let target = self.path_of(&session.session_id);
-        crate::atomic_file::write(Path::new(&target), session.to_file_text().as_bytes())
+        let name = format!("{}.json", session.session_id);
+        session_io::write(Path::new(&self.dir), &name, session.to_file_text().as_bytes())
             .map_err(|e| fail("write session into", &e))?;
-        Ok(target)
+        Ok(self.path_of(&session.session_id))
     }
 
     pub fn load(&self, id: &str) -> std::result::Result<StoredSession, LoadError> {
         let path = self.path_of(id);
-        let text = match fs::read(&path) {
+        let problem =
+            |problem: String| LoadError::Failed { message: format!("session file {} {problem}", str_repr(&path)) };
+        let text = match session_io::read(Path::new(&self.dir), Path::new(&path)) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == ErrorKind::NotFound => {
+            Err(ReadError::NotFound) => {
                 // Python's KeyError str() is the repr of its message.
                 let msg = format!("session {} not found in {}", str_repr(id), self.dir);
                 return Err(LoadError::NotFound { message: str_repr(&msg) });
             }
-            Err(e) => return Err(LoadError::Failed { message: os_error_text(&e, &path) }),
+            Err(ReadError::Refused(reason)) => return Err(problem(reason)),
+            Err(ReadError::Io(e)) => return Err(LoadError::Failed { message: os_error_text(&e, &path) }),
         };
-        parse_session(&text)
-            .map_err(|problem| LoadError::Failed { message: format!("session file {} {problem}", str_repr(&path)) })
+        let session = parse_session(&text).map_err(problem)?;
+        if session.session_id != id {
+            return Err(problem(format!("holds session_id {}, not {}", str_repr(&session.session_id), str_repr(id))));
+        }
+        Ok(session)
     }
 
     /// Stored session ids, sorted by code point (`sorted(p.stem for p in dir.glob('*.json'))`).
@@ -199,20 +213,28 @@ fn os_error_text(e: &std::io::Error, path: &str) -> String {
 }
 
 /// Validate a session file's JSON: every field present with the right type.
+/// Messages are decoded by `PyStr`, which keeps lone surrogates as
+/// `json.loads` does; counts must be integers in `0..2**64`.
 fn parse_session(bytes: &[u8]) -> std::result::Result<StoredSession, String> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| format!("is not valid JSON: {e}"))?;
-    let obj = value.as_object().ok_or("is not a JSON object")?;
-    let field = |name: &str| obj.get(name).ok_or(format!("lacks the field {}", str_repr(name)));
-    let session_id = field("session_id")?.as_str().ok_or("has a non-string 'session_id'")?.to_string();
-    let messages = field("messages")?
-        .as_array()
-        .ok_or("has a 'messages' that is not a list")?
+    use serde_json::value::RawValue;
+    let not_json = |e: serde_json::Error| format!("is not valid JSON: {e}");
+    // Values stay borrowed slices of `bytes`: no copy of a large file.
+    let obj: std::collections::HashMap<String, &RawValue> = serde_json::from_slice(bytes).map_err(|e| {
+        // Valid JSON of another type than an object is a data error.
+        if e.classify() == serde_json::error::Category::Data { "is not a JSON object".into() } else { not_json(e) }
+    })?;
+    let field = |name: &str| obj.get(name).map(|v| v.get()).ok_or(format!("lacks the field {}", str_repr(name)));
+    let session_id =
+        serde_json::from_str::<String>(field("session_id")?).map_err(|_| "has a non-string 'session_id'")?;
+    let messages = serde_json::from_str::<Vec<&RawValue>>(field("messages")?)
+        .map_err(|_| "has a 'messages' that is not a list")?
         .iter()
-        .map(|m| m.as_str().map(str::to_string))
+        .map(|m| PyStr::from_json_literal(m.get()))
         .collect::<Option<Vec<_>>>()
         .ok_or("has a message that is not a string")?;
     let count = |name: &str| -> std::result::Result<u64, String> {
-        field(name)?.as_u64().ok_or(format!("has a {} that is not a non-negative integer", str_repr(name)))
+        let value: serde_json::Value = serde_json::from_str(field(name)?).map_err(not_json)?;
+        value.as_u64().ok_or(format!("has a {} that is not an integer from 0 to 2**64-1", str_repr(name)))
     };
     Ok(StoredSession {
         session_id,
@@ -228,10 +250,10 @@ mod tests {
 
     #[test]
     fn hostile_ids_are_refused() {
-        for bad in ["", ".", "..", "../x", "a/b", "a\\b", "a\0b", &"x".repeat(256)] {
+        for bad in ["", ".", "..", "../x", "a/b", "a\\b", "a\0b", &"x".repeat(251), &"x".repeat(256)] {
             assert!(matches!(validate_id(bad), Err(ClawError::InvalidSessionId { .. })), "{bad:?}");
         }
-        for good in ["alpha", "a b", "caf\u{e9}", "-x", "..x", &"x".repeat(255)] {
+        for good in ["alpha", "a b", "caf\u{e9}", "-x", "..x", &"x".repeat(250)] {
             assert!(validate_id(good).is_ok(), "{good:?}");
         }
     }
@@ -251,7 +273,7 @@ mod tests {
     fn file_format_is_json_dumps_indent_2() {
         let s = StoredSession {
             session_id: "handmade".into(),
-            messages: vec!["a".into(), "b c".into()],
+            messages: vec!["a".to_string().into(), "b c".to_string().into()],
             input_tokens: 3,
             output_tokens: 9,
         };

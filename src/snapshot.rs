@@ -194,14 +194,8 @@ impl Source {
         if !big {
             return Ok((self.commands()?, self.tools()?));
         }
-        std::thread::scope(|scope| {
-            let tools = scope.spawn(|| self.tools());
-            let commands = self.commands();
-            let tools = tools.join().unwrap_or_else(|_| {
-                Err(ClawError::Snapshot { file: self.describe(TOOLS_FILE), problem: "reader thread failed".into() })
-            });
-            Ok((commands?, tools?))
-        })
+        let (tools, commands) = crate::threads::both(|| self.tools(), || self.commands());
+        Ok((commands?, tools?))
     }
 
     pub fn archive_surface(&self) -> Result<ArchiveSurface> {

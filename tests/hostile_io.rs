@@ -5,6 +5,9 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+mod support;
+use support::big_inventory;
+
 fn cmd(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_claw"));
     c.current_dir(dir).env_remove("CLAW_REFERENCE_DATA").env_remove("CLAW_WORKSPACE");
@@ -14,24 +17,6 @@ fn cmd(dir: &Path) -> Command {
 fn json(out: &Output) -> serde_json::Value {
     assert!(out.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-/// A reference-data directory with `n` commands and `n` tools.
-fn big_inventory(dir: &Path, n: usize) {
-    for (file, kind) in [("commands_snapshot.json", "commands"), ("tools_snapshot.json", "tools")] {
-        let entries: Vec<String> = (0..n)
-            .map(|i| {
-                let hint = format!("{kind}/group{}/entry{i}.ts", i % 50);
-                format!(r#"{{"name": "entry{i}", "source_hint": "{hint}", "responsibility": "mirrors {hint}"}}"#)
-            })
-            .collect();
-        std::fs::write(dir.join(file), format!("[{}]", entries.join(",\n"))).unwrap();
-    }
-    std::fs::write(
-        dir.join("archive_surface_snapshot.json"),
-        r#"{"archive_root": "a", "root_files": [], "root_dirs": [], "total_ts_like_files": 0, "command_entry_count": 0, "tool_entry_count": 0}"#,
-    )
-    .unwrap();
 }
 
 #[test]

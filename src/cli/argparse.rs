@@ -350,7 +350,8 @@ impl Parser {
             if start > max {
                 break;
             }
-            let Some(&next_option) = option_indices.iter().find(|&&i| i >= start) else { break };
+            // Binary searches keep the loop linear in the number of arguments.
+            let Some(&next_option) = option_indices.get(option_indices.partition_point(|&i| i < start)) else { break };
             if start != next_option {
                 let end = match consume_positionals(start, &mut seen_pos, values, &mut sub)? {
                     Ok(end) => end,
@@ -361,7 +362,7 @@ impl Parser {
                     continue;
                 }
             }
-            if !option_indices.contains(&start) {
+            if option_indices.binary_search(&start).is_err() {
                 extras.extend(args[start..next_option].iter().cloned());
                 start = next_option;
             }

@@ -91,8 +91,8 @@ pub fn load(ctx: &Ctx<'_>) -> Result<Reply> {
                 ("session_id", Json::str(&s.session_id)),
                 ("loaded", Json::Bool(true)),
                 ("messages_count", Json::int(s.messages.len())),
-                ("input_tokens", Json::Int(s.input_tokens as i64)),
-                ("output_tokens", Json::Int(s.output_tokens as i64)),
+                ("input_tokens", Json::u64(s.input_tokens)),
+                ("output_tokens", Json::u64(s.output_tokens)),
             ]));
         }
         Err(LoadError::NotFound { message }) => ("session_not_found", message, false),
@@ -135,10 +135,13 @@ pub fn list(ctx: &Ctx<'_>) -> Result<Reply> {
 
 pub fn delete(ctx: &Ctx<'_>) -> Result<Reply> {
     let id = ctx.inv.pos("session_id");
-    if let Err(e) = session_store::validate_id(id) {
-        return Ok(invalid_id(ctx, "deleted", &e));
-    }
-    match store(ctx).delete(id) {
+    let deleted = match session_store::validate_id(id) {
+        Ok(()) => store(ctx).delete(id),
+        // No file name over 255 bytes can exist: such an id is simply not found.
+        Err(ClawError::InvalidSessionId { reason: session_store::ID_TOO_LONG, .. }) => Ok(false),
+        Err(e) => return Ok(invalid_id(ctx, "deleted", &e)),
+    };
+    match deleted {
         Ok(deleted) => {
             if ctx.json() {
                 return Ok(Reply::fields([

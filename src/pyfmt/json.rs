@@ -1,9 +1,11 @@
 //! A JSON value with insertion-ordered objects, written byte-for-byte as
 //! CPython's `json.dumps` writes it: `", "` / `": "` separators (or the
 //! `indent=N` layout), `ensure_ascii` escaping with surrogate pairs, and
-//! floats in `repr()` form (`5.0`, `1e-07`, `Infinity`, `NaN`).
+//! floats in `repr()` form (`5.0`, `1e-07`), except that non-finite floats
+//! are `null` (strict RFC 8259; `json.dumps` writes `NaN` and `Infinity`).
 
 use super::int::PyInt;
+use super::pystr::PyStr;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Json {
@@ -14,6 +16,8 @@ pub enum Json {
     BigInt(PyInt),
     Float(f64),
     Str(String),
+    /// A string that may hold lone surrogates (from a reference-written file).
+    PyStr(PyStr),
     List(Vec<Json>),
     Obj(Vec<(String, Json)>),
 }
@@ -40,6 +44,14 @@ impl Json {
         match n.to_string().parse::<i64>() {
             Ok(v) => Json::Int(v),
             Err(_) => Json::BigInt(n.clone()),
+        }
+    }
+
+    /// A `u64`, exact even above `i64::MAX`.
+    pub fn u64(n: u64) -> Json {
+        match i64::try_from(n) {
+            Ok(v) => Json::Int(v),
+            Err(_) => PyInt::parse(&n.to_string()).map_or(Json::Null, Json::BigInt),
         }
     }
 
@@ -86,6 +98,16 @@ fn write(out: &mut String, value: &Json, indent: Option<usize>, depth: usize) {
         Json::BigInt(n) => out.push_str(&n.to_string()),
         Json::Float(x) => out.push_str(&float(*x)),
         Json::Str(s) => write_str(out, s),
+        Json::PyStr(s) => {
+            out.push('"');
+            for cp in s.code_points() {
+                match char::from_u32(cp) {
+                    Some(c) if (' '..='~').contains(&c) && c != '"' && c != '\\' => out.push(c),
+                    _ => escape(out, cp),
+                }
+            }
+            out.push('"');
+        }
         Json::List(items) => {
             if items.is_empty() {
                 out.push_str("[]");
@@ -123,14 +145,10 @@ fn write(out: &mut String, value: &Json, indent: Option<usize>, depth: usize) {
     }
 }
 
+/// A finite float as `repr()`; `NaN` and the infinities, which RFC 8259 has
+/// no words for (`json.dumps` writes `NaN`, `Infinity`), as `null`.
 fn float(x: f64) -> String {
-    if x.is_nan() {
-        "NaN".into()
-    } else if x.is_infinite() {
-        if x > 0.0 { "Infinity".into() } else { "-Infinity".into() }
-    } else {
-        super::float::repr(x)
-    }
+    if x.is_finite() { super::float::repr(x) } else { "null".into() }
 }
 
 /// A string literal with `ensure_ascii=True` escaping.
@@ -145,24 +163,28 @@ pub fn write_str(out: &mut String, s: &str) {
         }
         out.push_str(&s[start..i]);
         start = i + c.len_utf8();
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{:04x}", unit));
-                }
-            }
-        }
+        escape(out, c as u32);
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// The `ensure_ascii` escape of one code point (a lone surrogate included).
+fn escape(out: &mut String, cp: u32) {
+    match cp {
+        0x22 => out.push_str("\\\""),
+        0x5C => out.push_str("\\\\"),
+        0x0A => out.push_str("\\n"),
+        0x0D => out.push_str("\\r"),
+        0x09 => out.push_str("\\t"),
+        0x08 => out.push_str("\\b"),
+        0x0C => out.push_str("\\f"),
+        0x10000.. => {
+            let v = cp - 0x10000;
+            out.push_str(&format!("\\u{:04x}\\u{:04x}", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF)));
+        }
+        _ => out.push_str(&format!("\\u{cp:04x}")),
+    }
 }
 
 #[cfg(test)]
@@ -199,7 +221,7 @@ mod tests {
     fn floats_print_as_python() {
         let v =
             Json::List(vec![Json::Float(0.0), Json::Float(1e-7), Json::Float(f64::INFINITY), Json::Float(f64::NAN)]);
-        assert_eq!(dumps(&v), "[0.0, 1e-07, Infinity, NaN]");
+        assert_eq!(dumps(&v), "[0.0, 1e-07, null, null]");
     }
 
     #[test]

@@ -5,5 +5,6 @@
 pub mod float;
 pub mod int;
 pub mod json;
+pub mod pystr;
 pub mod repr;
 pub mod text;

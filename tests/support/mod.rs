@@ -1,0 +1,22 @@
+//! Helpers shared by integration tests (`mod support;`).
+
+use std::path::Path;
+
+/// A reference-data directory with `n` commands and `n` tools.
+pub fn big_inventory(dir: &Path, n: usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (file, kind) in [("commands_snapshot.json", "commands"), ("tools_snapshot.json", "tools")] {
+        let entries: Vec<String> = (0..n)
+            .map(|i| {
+                let hint = format!("{kind}/group{}/entry{i}.ts", i % 50);
+                format!(r#"{{"name": "entry{i}", "source_hint": "{hint}", "responsibility": "mirrors {hint}"}}"#)
+            })
+            .collect();
+        std::fs::write(dir.join(file), format!("[{}]", entries.join(",\n"))).unwrap();
+    }
+    std::fs::write(
+        dir.join("archive_surface_snapshot.json"),
+        r#"{"archive_root": "a", "root_files": [], "root_dirs": [], "total_ts_like_files": 0, "command_entry_count": 0, "tool_entry_count": 0}"#,
+    )
+    .unwrap();
+}
