@@ -5,7 +5,8 @@
 //! every command's option entries with `python3 -m src.main CMD -h` run in
 //! DIR (skipped with a printed reason when the variable is unset).
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::Command;
 
 use claw::cli::spec;
@@ -109,19 +110,9 @@ fn entries_reads_wrapped_help() {
     );
 }
 
-fn checkout() -> Option<PathBuf> {
-    match std::env::var_os("CLAW_REFERENCE_CHECKOUT") {
-        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-        _ => {
-            println!("skipping: set CLAW_REFERENCE_CHECKOUT to a claw-code checkout (a directory holding src/main.py)");
-            None
-        }
-    }
-}
-
 #[test]
 fn the_reference_help_entries_are_unchanged() {
-    let Some(dir) = checkout() else { return };
+    let Some(dir) = common::reference_checkout() else { return };
     assert!(dir.join("src/main.py").is_file(), "{} holds no src/main.py", dir.display());
     let mut failures = Vec::new();
     let names = std::iter::once(None).chain(spec::COMMANDS.iter().map(|c| Some(c.name)));
