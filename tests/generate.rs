@@ -116,6 +116,36 @@ fn man_page_has_the_sections_people_look_for() {
     assert!(section("EXAMPLES").contains("claw route \"fix the git bug\""));
 }
 
+/// The variables one source file reads by name: `var("NAME")`,
+/// `var_os("NAME")`, or `var_os(CONST)` with `const CONST: &str = "NAME";` in
+/// the same file.  (A lower-case argument is a name computed at run time.)
+fn variables_read(source: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for call in ["var(", "var_os("] {
+        for (i, _) in source.match_indices(call) {
+            let arg = &source[i + call.len()..];
+            if let Some(quoted) = arg.strip_prefix('"') {
+                names.push(quoted.chars().take_while(|c| *c != '"').collect());
+                continue;
+            }
+            let ident: String = arg.chars().take_while(|c| c.is_ascii_uppercase() || *c == '_').collect();
+            if ident.is_empty() || !arg[ident.len()..].starts_with(')') {
+                continue;
+            }
+            let definition = format!("const {ident}: &str = \"");
+            let value = source.find(&definition).map(|d| &source[d + definition.len()..]);
+            names.push(value.map_or(ident.clone(), |v| v.chars().take_while(|c| *c != '"').collect()));
+        }
+    }
+    names
+}
+
+#[test]
+fn variables_read_follows_a_named_constant() {
+    let source = "pub const ENV: &str = \"CLAW_X\";\nfn f() { std::env::var_os(ENV); std::env::var(\"HOME\"); std::env::var_os(name); }";
+    assert_eq!(variables_read(source), ["HOME", "CLAW_X"]);
+}
+
 /// Every environment variable the source reads by name (`var("NAME")`,
 /// `var_os("NAME")`) is documented under ENVIRONMENT.
 #[test]
@@ -133,12 +163,7 @@ fn man_page_environment_lists_every_variable_claw_reads() {
                 continue;
             }
             let source = std::fs::read_to_string(&path).expect("read a source file");
-            for call in ["var(\"", "var_os(\""] {
-                for (i, _) in source.match_indices(call) {
-                    let name: String = source[i + call.len()..].chars().take_while(|c| *c != '"').collect();
-                    read.push(name);
-                }
-            }
+            read.extend(variables_read(&source));
         }
     }
     assert!(read.iter().any(|n| n == "CLAW_REFERENCE_DATA"), "the scan finds what claw reads: {read:?}");
