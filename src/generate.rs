@@ -4,14 +4,18 @@
 //! only the model these generators read.  [`command`] mirrors the
 //! declarative spec in [`crate::cli::spec`] as a `clap::Command` tree (same
 //! subcommands, positionals, options, help strings and choices; hidden
-//! options stay hidden), and [`render`] hands it to `clap_complete` or
-//! `clap_mangen`.
+//! options stay hidden), and [`render`] hands it to `clap_complete` or to
+//! the man page (`generate/man.rs`, built with `clap_mangen`).  Options the
+//! reference declares without help get a description here ([`described`]),
+//! never in `-h`, which stays as the reference prints it.
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, Command, ValueHint};
 use clap_complete::Shell;
 
 use crate::cli::spec::{self, Cmd, Kind, Opt, Pos};
+
+mod man;
 
 /// The program name completions and the man page are written for.
 pub const BIN: &str = "claw";
@@ -54,7 +58,16 @@ fn subcommand(c: &Cmd, keep: impl Fn(&&Opt) -> bool) -> Command {
 
 fn positional(p: &Pos) -> Arg {
     let arg = Arg::new(p.name).value_name(p.name).required(true).action(ArgAction::Set);
-    if p.help.is_empty() { arg } else { arg.help(p.help) }
+    // The reference gives its positionals no help; the man page says what they are.
+    let help = match (p.help, p.name) {
+        ("", "prompt") => "the prompt text",
+        ("", "target") => "the host, session or URL the mode connects to",
+        ("", "session_id") => "a session id: the file name of the session without .json",
+        ("", "name") => "the exact name of a mirrored command or tool",
+        ("", "payload") => "the text handed to the tool (for shell and file tools, checked against --workspace-root)",
+        (help, _) => help,
+    };
+    if help.is_empty() { arg } else { arg.help(help) }
 }
 
 /// Paths that completions should offer directories for.
@@ -62,6 +75,29 @@ fn hint(dest: &str) -> ValueHint {
     match dest {
         "workspace" | "directory" | "workspace_root" | "cwd" => ValueHint::DirPath,
         _ => ValueHint::Other,
+    }
+}
+
+/// An option's help for the man page and completions: its `-h` line, or,
+/// for the options the reference declares without help (whose `-h` output
+/// stays as the reference prints it), a description of what it does.
+pub fn described(o: &Opt) -> &'static str {
+    if !o.help.is_empty() {
+        return o.help;
+    }
+    match o.dest {
+        "limit" => "how many entries to list or match (Python slicing: 0 shows none, -1 drops the last)",
+        "query" => "only entries whose name or source hint contains QUERY (case-insensitive)",
+        "no_plugin_commands" => "leave out plugin commands",
+        "no_skill_commands" => "leave out skill commands",
+        "simple_mode" => "only BashTool, FileReadTool and FileEditTool",
+        "no_mcp" => "leave out tools whose name or source hint mentions mcp",
+        "deny_tool" => "leave out a tool by name (repeatable, case-insensitive)",
+        "deny_prefix" => "leave out tools whose name starts with PREFIX (repeatable)",
+        "max_turns" => "the most turns to run (default: 3)",
+        "structured_output" => "render each turn's output as structured JSON",
+        "output_format" => "text (the default) or json: one JSON envelope on stdout",
+        _ => "",
     }
 }
 
@@ -74,8 +110,9 @@ fn option(o: &Opt) -> Arg {
             arg = arg.short(short);
         }
     }
-    if !o.help.is_empty() {
-        arg = arg.help(o.help);
+    let help = described(o);
+    if !help.is_empty() {
+        arg = arg.help(help);
     }
     // argparse's metavar: the dest in upper case.
     let metavar = o.dest.to_uppercase();
@@ -99,50 +136,11 @@ pub fn render(what: &str) -> String {
         "complete-zsh" => Shell::Zsh,
         "complete-fish" => Shell::Fish,
         "complete-powershell" => Shell::PowerShell,
-        _ => return man(),
+        _ => return man::render(),
     };
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut tree(false), BIN, &mut buf);
     String::from_utf8_lossy(&buf).into_owned()
-}
-
-/// The roff preamble `roff` puts before every rendered chunk.
-const APOSTROPHE_PREAMBLE: &str = ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n";
-
-/// One `clap_mangen` section as roff, without the preamble.
-fn section(f: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
-    let mut buf = Vec::new();
-    // Writing to a Vec cannot fail; should roff ever report an error, the
-    // page is simply shorter.
-    let _ = f(&mut buf);
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    text.strip_prefix(APOSTROPHE_PREAMBLE).map(str::to_string).unwrap_or(text)
-}
-
-/// The man page, claw(1): the top-level page, whose SUBCOMMANDS section
-/// gives every subcommand its synopsis, description and options.
-fn man() -> String {
-    let mut root = command();
-    root.build();
-    let page = clap_mangen::Man::new(root.clone());
-    // `.TH` first, then the apostrophe string the rest may use.
-    let mut out = section(|w| page.render_title(w));
-    out.push_str(APOSTROPHE_PREAMBLE);
-    out.push_str(&section(|w| page.render_name_section(w)));
-    out.push_str(&section(|w| page.render_synopsis_section(w)));
-    out.push_str(&section(|w| page.render_description_section(w)));
-    out.push_str(&section(|w| page.render_options_section(w)));
-    out.push_str(".SH SUBCOMMANDS\n");
-    for sub in root.get_subcommands() {
-        let sub_page = clap_mangen::Man::new(sub.clone());
-        out.push_str(&format!(".SS \"{BIN} {}\"\n", sub.get_name()));
-        out.push_str(&section(|w| sub_page.render_description_section(w)).replacen(".SH DESCRIPTION\n", "", 1));
-        out.push_str(".PP\n");
-        out.push_str(&section(|w| sub_page.render_synopsis_section(w)).replacen(".SH SYNOPSIS\n", "", 1));
-        out.push_str(&section(|w| sub_page.render_options_section(w)).replacen(".SH OPTIONS\n", "", 1));
-    }
-    out.push_str(&section(|w| page.render_version_section(w)));
-    out
 }
 
 #[cfg(test)]
@@ -156,7 +154,7 @@ mod tests {
         let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
         let spec_names: Vec<&str> = spec::COMMANDS.iter().map(|c| c.name).collect();
         assert_eq!(names, spec_names);
-        assert!(cmd.get_arguments().any(|a| a.get_id() == "generate" && a.is_hide_set()));
+        assert!(cmd.get_arguments().any(|a| a.get_id() == "generate" && !a.is_hide_set()));
         let formats = cmd
             .find_subcommand("route")
             .unwrap()

@@ -10,7 +10,9 @@
 //! reference runs with `most_common` ordering ties by name.  The summary's
 //! `Session id:` line is random on both sides and is left out.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
 /// The reference's `main`, with `Counter.most_common` ordering ties by name.
@@ -36,16 +38,6 @@ const ARGVS: &[&[&str]] = &[
     &["route", "fix the git bug"],
 ];
 
-fn checkout() -> Option<PathBuf> {
-    match std::env::var_os("CLAW_REFERENCE_CHECKOUT") {
-        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-        _ => {
-            println!("skipping: set CLAW_REFERENCE_CHECKOUT to a claw-code checkout (a directory holding src/main.py)");
-            None
-        }
-    }
-}
-
 fn run(mut cmd: Command, cwd: &Path) -> (i32, String) {
     let out = cmd
         .current_dir(cwd)
@@ -60,7 +52,7 @@ fn run(mut cmd: Command, cwd: &Path) -> (i32, String) {
 
 #[test]
 fn claw_prints_what_the_reference_prints_in_its_checkout() {
-    let Some(dir) = checkout() else { return };
+    let Some(dir) = common::reference_checkout() else { return };
     assert!(dir.join("src/main.py").is_file(), "{} holds no src/main.py", dir.display());
     let elsewhere = std::env::temp_dir();
     let mut failures = Vec::new();
