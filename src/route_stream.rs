@@ -1,0 +1,359 @@
+//! `route` over inventory texts in one streaming pass: no parsed inventory,
+//! no private copy of it, nothing kept for entries that score 0.
+//!
+//! Each text (a file read 64 KiB at a time into one reused buffer, or the
+//! embedded text) is scanned block by block:
+//! * the shape scanner (`inventory_scan`) finds the complete entries in the
+//!   block and where their three string values lie;
+//! * the block is lowercased into a second reused buffer, and every
+//!   occurrence of every prompt token is found in one multi-pattern pass
+//!   (aho-corasick's packed Teddy searcher for up to 128 tokens, its
+//!   automaton beyond that);
+//! * each occurrence is credited to the value that wholly contains it (none,
+//!   for keys and punctuation), and each entry's score is the number of
+//!   distinct tokens credited to it;
+//! * entries with escapes or non-ASCII text are decoded and scored field by
+//!   field with Python's lowering (`router::Scorer`);
+//! * only the running best `keep` matches are kept.
+//!
+//! Anything the scanner does not accept (malformed JSON, unusual but valid
+//! shapes, unreadable files) makes the pass give up (`None`): the caller then
+//! loads the inventories the ordinary way, which reports the error naming
+//! the file or handles the unusual shape.
+
+use std::cmp::Ordering;
+use std::fs::File;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::inventory_io;
+use crate::inventory_scan::{Entry, Field, Scanner, Step};
+use crate::router::Scorer;
+use crate::snapshot::{Input, Module};
+
+/// Bytes read, lowercased and searched at a time (stays in L2 cache).
+const BLOCK: usize = 64 * 1024;
+
+/// One entry with a positive score, with its place in the inventory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub score: usize,
+    pub name: String,
+    pub source_hint: String,
+    pub index: usize,
+}
+
+/// Best first: by score, then name, then inventory order (what Python's
+/// stable sort by `(-score, name)` gives).
+fn order(a: &Found, b: &Found) -> Ordering {
+    b.score.cmp(&a.score).then_with(|| a.name.cmp(&b.name)).then(a.index.cmp(&b.index))
+}
+
+/// The running best `keep` matches of one kind.
+struct Top {
+    keep: usize,
+    items: Vec<Found>,
+    /// The worst match kept at the last pruning: nothing after it in the
+    /// inventory that scores lower, or the same with a name not below its
+    /// name, can be among the best.
+    worst: Option<(usize, String)>,
+}
+
+impl Top {
+    fn new(keep: usize) -> Top {
+        Top { keep, items: Vec::new(), worst: None }
+    }
+
+    fn wants(&self, score: usize, name: &[u8]) -> bool {
+        match &self.worst {
+            _ if self.keep == 0 => false,
+            Some((s, n)) => score > *s || (score == *s && name < n.as_bytes()),
+            None => true,
+        }
+    }
+
+    fn push(&mut self, found: Found) {
+        self.items.push(found);
+        if self.items.len() >= self.keep.saturating_mul(2).max(64) {
+            self.items.select_nth_unstable_by(self.keep - 1, order);
+            self.items.truncate(self.keep);
+            let last = &self.items[self.keep - 1];
+            self.worst = Some((last.score, last.name.clone()));
+        }
+    }
+
+    fn finish(mut self) -> Vec<Found> {
+        self.items.sort_unstable_by(order);
+        self.items.truncate(self.keep);
+        self.items
+    }
+}
+
+/// Finds token occurrences in a lowercased block.
+enum Search<'t> {
+    /// No token can occur in a plain (ASCII) field.
+    Nothing,
+    /// All tokens in one SIMD pass (Teddy): every position where some token
+    /// starts is visited, and the tokens with that first byte are checked.
+    Packed(Box<(aho_corasick::packed::Searcher, ByFirstByte<'t>)>),
+    /// Many tokens, or no SIMD: an Aho-Corasick automaton, every overlapping
+    /// occurrence.
+    Automaton(AhoCorasick, Vec<usize>),
+}
+
+/// Tokens (with their index in the prompt's token list) by first byte.
+struct ByFirstByte<'t> {
+    tokens: Vec<(usize, &'t [u8])>,
+    /// `tokens[starts[b]..starts[b + 1]]` begin with byte `b`.
+    starts: [u16; 257],
+}
+
+impl<'t> ByFirstByte<'t> {
+    fn new(tokens: &[(usize, &'t [u8])]) -> ByFirstByte<'t> {
+        let mut tokens = tokens.to_vec();
+        tokens.sort_by_key(|(_, t)| t[0]);
+        let mut starts = [0u16; 257];
+        for b in 0..256 {
+            starts[b + 1] = starts[b] + tokens.iter().filter(|(_, t)| t[0] as usize == b).count() as u16;
+        }
+        ByFirstByte { tokens, starts }
+    }
+
+    fn starting_with(&self, b: u8) -> &[(usize, &'t [u8])] {
+        &self.tokens[self.starts[b as usize] as usize..self.starts[b as usize + 1] as usize]
+    }
+}
+
+/// The packed searcher takes at most this many patterns.
+const PACKED_MAX: usize = 127;
+
+impl<'t> Search<'t> {
+    /// A search for the ASCII tokens: a token with a non-ASCII byte cannot
+    /// occur in an ASCII field.  `packed` false forces the automaton (tests).
+    fn new(tokens: &'t [String], packed: bool) -> Search<'t> {
+        let ascii: Vec<(usize, &[u8])> =
+            tokens.iter().enumerate().filter(|(_, t)| t.is_ascii()).map(|(i, t)| (i, t.as_bytes())).collect();
+        if ascii.is_empty() {
+            return Search::Nothing;
+        }
+        if packed && ascii.len() <= PACKED_MAX {
+            let mut builder = aho_corasick::packed::Config::new().builder();
+            builder.extend(ascii.iter().map(|(_, t)| t));
+            if let Some(searcher) = builder.build() {
+                return Search::Packed(Box::new((searcher, ByFirstByte::new(&ascii))));
+            }
+        }
+        let built = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(ascii.iter().map(|(_, t)| t));
+        match built {
+            Ok(ac) => Search::Automaton(ac, ascii.iter().map(|(i, _)| *i).collect()),
+            // Only on absurd sizes; the ordinary loader scores field by field.
+            Err(_) => Search::Nothing,
+        }
+    }
+
+    fn usable(tokens: &[String], search: &Search<'_>) -> bool {
+        !matches!(search, Search::Nothing) || tokens.iter().all(|t| !t.is_ascii())
+    }
+
+    /// Every occurrence `(start, len, token)` in `low`, in order of start.
+    fn hits(&self, low: &[u8], out: &mut Vec<(usize, usize, usize)>) {
+        out.clear();
+        match self {
+            Search::Nothing => {}
+            Search::Packed(packed) => {
+                let (searcher, tokens) = &**packed;
+                let mut from = 0;
+                while let Some(m) = searcher.find_in(low, aho_corasick::Span::from(from..low.len())) {
+                    let p = m.start();
+                    let rest = &low[p..];
+                    for &(index, t) in tokens.starting_with(rest[0]) {
+                        // Tokens are short: a byte loop beats a memcmp call.
+                        if rest.len() >= t.len() && rest.iter().zip(t).all(|(a, b)| a == b) {
+                            out.push((p, t.len(), index));
+                        }
+                    }
+                    from = p + 1;
+                }
+            }
+            Search::Automaton(ac, index) => {
+                out.extend(ac.find_overlapping_iter(low).map(|m| (m.start(), m.len(), index[m.pattern().as_usize()])));
+                out.sort_unstable_by_key(|h| h.0);
+            }
+        }
+    }
+}
+
+/// One inventory's pass: its reusable buffers and running results.
+struct Pass<'t> {
+    tokens: &'t [String],
+    search: &'t Search<'t>,
+    /// Field-by-field scorer for entries that are not plain (built lazily).
+    scorer: Option<Scorer>,
+    /// `stamps[t] == entry` once token `t` was credited to `entry`.
+    stamps: Vec<usize>,
+    entries: Vec<Entry>,
+    low: Vec<u8>,
+    hits: Vec<(usize, usize, usize)>,
+    index: usize,
+    top: Top,
+}
+
+impl<'t> Pass<'t> {
+    fn new(tokens: &'t [String], search: &'t Search<'t>, keep: usize) -> Pass<'t> {
+        Pass {
+            tokens,
+            search,
+            scorer: None,
+            stamps: vec![usize::MAX; tokens.len()],
+            entries: Vec::new(),
+            low: Vec::new(),
+            hits: Vec::new(),
+            index: 0,
+            top: Top::new(keep),
+        }
+    }
+
+    /// Scans the complete entries from `*pos` on and scores them; `None`
+    /// when the text is not the inventory shape.
+    fn block(&mut self, scanner: &mut Scanner, buf: &[u8], pos: &mut usize) -> Option<()> {
+        self.entries.clear();
+        loop {
+            match scanner.step(buf, pos) {
+                Step::Entry(e) => self.entries.push(e),
+                Step::Short => break,
+                Step::Bad => return None,
+            }
+        }
+        let (Some(first), Some(last)) = (self.entries.first(), self.entries.last()) else { return Some(()) };
+        let (lo, hi) = (first.lo, last.hi);
+        if !self.tokens.is_empty() {
+            self.low.clear();
+            self.low.extend(buf[lo..hi].iter().map(u8::to_ascii_lowercase));
+            self.search.hits(&self.low, &mut self.hits);
+        }
+        let mut h = 0;
+        let entries = std::mem::take(&mut self.entries);
+        for e in &entries {
+            let index = self.index;
+            self.index += 1;
+            let mut score = 0;
+            while let Some(&(p, len, t)) = self.hits.get(h) {
+                let p = p + lo;
+                if p >= e.hi {
+                    break;
+                }
+                h += 1;
+                if self.stamps[t] != index && e.fields.iter().any(|f| f.start <= p && p + len <= f.end) {
+                    self.stamps[t] = index;
+                    score += 1;
+                }
+            }
+            if e.plain() {
+                let [name, hint, _] = e.fields;
+                let name = &buf[name.start..name.end];
+                if score > 0 && self.top.wants(score, name) {
+                    let text = |b: &[u8]| String::from_utf8(b.to_vec()).ok();
+                    let source_hint = text(&buf[hint.start..hint.end])?;
+                    self.top.push(Found { score, name: text(name)?, source_hint, index });
+                }
+            } else {
+                // Decoding also checks what the scanner left unchecked.
+                let module = decode(buf, e)?;
+                if self.tokens.is_empty() {
+                    continue;
+                }
+                let scorer = self.scorer.get_or_insert_with(|| Scorer::new(self.tokens));
+                let score = scorer.score(&module);
+                if score > 0 && self.top.wants(score, module.name.as_bytes()) {
+                    let Module { name, source_hint, .. } = module;
+                    self.top.push(Found {
+                        score,
+                        name: name.into_owned(),
+                        source_hint: source_hint.into_owned(),
+                        index,
+                    });
+                }
+            }
+        }
+        self.entries = entries;
+        Some(())
+    }
+}
+
+/// An entry with escapes or non-ASCII text, decoded; `None` if a value is
+/// not valid UTF-8 or has a bad escape.
+fn decode(buf: &[u8], e: &Entry) -> Option<Module> {
+    let field = |f: Field| -> Option<String> {
+        if f.escaped {
+            serde_json::from_slice(f.literal(buf)).ok()
+        } else {
+            String::from_utf8(buf[f.start..f.end].to_vec()).ok()
+        }
+    };
+    let [name, hint, resp] = e.fields;
+    Some(Module { name: field(name)?.into(), source_hint: field(hint)?.into(), responsibility: field(resp)?.into() })
+}
+
+fn text_pass(pass: &mut Pass<'_>, text: &[u8]) -> Option<()> {
+    let (mut scanner, mut pos) = (Scanner::default(), 0);
+    pass.block(&mut scanner, text, &mut pos)?;
+    (scanner.closed() && pos == text.len()).then_some(())
+}
+
+fn file_pass(pass: &mut Pass<'_>, file: &mut File) -> Option<()> {
+    let (mut scanner, mut buf, mut total) = (Scanner::default(), Vec::new(), 0u64);
+    loop {
+        // Keep the unfinished tail; an entry longer than a block grows the buffer.
+        let want = if buf.len() >= BLOCK { buf.len() } else { BLOCK };
+        let got = inventory_io::read_some(file, &mut buf, want, &mut total).ok()?;
+        let mut pos = 0;
+        pass.block(&mut scanner, &buf, &mut pos)?;
+        if got == 0 {
+            return (scanner.closed() && pos == buf.len()).then_some(());
+        }
+        buf.drain(..pos);
+    }
+}
+
+/// The best `keep` matches of one inventory, best first, or `None` when the
+/// ordinary loader must take over.
+fn one(input: &Input, tokens: &[String], search: &Search<'_>, keep: usize) -> Option<Vec<Found>> {
+    let mut pass = Pass::new(tokens, search, keep);
+    match input {
+        Input::Text(text) => text_pass(&mut pass, text.as_bytes())?,
+        Input::File(path) => file_pass(&mut pass, &mut inventory_io::open(path).ok()?.file)?,
+    }
+    Some(pass.top.finish())
+}
+
+/// The best `keep` commands and tools for `tokens` (distinct, lowercased),
+/// best first; `None` when the ordinary loader must take over.
+pub fn best(inputs: &[Input; 2], tokens: &[String], keep: usize) -> Option<[Vec<Found>; 2]> {
+    best_with(inputs, tokens, keep, true)
+}
+
+fn best_with(inputs: &[Input; 2], tokens: &[String], keep: usize, packed: bool) -> Option<[Vec<Found>; 2]> {
+    let search = Search::new(tokens, packed);
+    if !Search::usable(tokens, &search) {
+        return None;
+    }
+    let [commands, tools] = inputs;
+    if matches!(inputs, [Input::File(_), Input::File(_)]) {
+        std::thread::scope(|scope| {
+            let t = scope.spawn(|| one(tools, tokens, &search, keep));
+            let c = one(commands, tokens, &search, keep);
+            Some([c?, t.join().ok()??])
+        })
+    } else {
+        Some([one(commands, tokens, &search, keep)?, one(tools, tokens, &search, keep)?])
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn best_automaton(inputs: &[Input; 2], tokens: &[String], keep: usize) -> Option<[Vec<Found>; 2]> {
+    best_with(inputs, tokens, keep, false)
+}
+
+/// The block size, for tests that feed texts in pieces around it.
+#[cfg(test)]
+pub(crate) const TEST_BLOCK: usize = BLOCK;
