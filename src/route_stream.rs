@@ -5,13 +5,15 @@
 //! embedded text) is scanned block by block:
 //! * the shape scanner (`inventory_scan`) finds the complete entries in the
 //!   block and where their three string values lie;
-//! * the block is lowercased into a second reused buffer, and every
-//!   occurrence of every prompt token is found in one multi-pattern pass
-//!   (aho-corasick's packed Teddy searcher for up to 128 tokens, its
-//!   automaton beyond that);
-//! * each occurrence is credited to the value that wholly contains it (none,
-//!   for keys and punctuation), and each entry's score is the number of
-//!   distinct tokens credited to it;
+//! * the block is lowercased into a second reused buffer;
+//! * up to 64 tokens: every occurrence of every token is found in one SIMD
+//!   multi-pattern pass (aho-corasick's packed Teddy searcher) and credited
+//!   to the value that wholly contains it (none, for keys and punctuation);
+//! * more tokens (a long prompt has many short, frequent words), or no SIMD:
+//!   each value is walked once, looking up the tokens that start with each
+//!   byte pair in a table and checking only those not yet credited to the
+//!   entry;
+//! * an entry's score is the number of distinct tokens credited to it;
 //! * entries with escapes or non-ASCII text are decoded and scored field by
 //!   field with Python's lowering (`router::Scorer`);
 //! * only the running best `keep` matches are kept.
@@ -23,8 +25,6 @@
 
 use std::cmp::Ordering;
 use std::fs::File;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::inventory_io;
 use crate::inventory_scan::{Entry, Field, Scanner, Step};
@@ -96,9 +96,8 @@ enum Search<'t> {
     /// All tokens in one SIMD pass (Teddy): every position where some token
     /// starts is visited, and the tokens with that first byte are checked.
     Packed(Box<(aho_corasick::packed::Searcher, ByFirstByte<'t>)>),
-    /// Many tokens, or no SIMD: an Aho-Corasick automaton, every overlapping
-    /// occurrence.
-    Automaton(AhoCorasick, Vec<usize>),
+    /// Many tokens, or no SIMD: a walk over each value (see [`Table`]).
+    Table(Box<Table<'t>>),
 }
 
 /// Tokens (with their index in the prompt's token list) by first byte.
@@ -124,12 +123,93 @@ impl<'t> ByFirstByte<'t> {
     }
 }
 
-/// The packed searcher takes at most this many patterns.
-const PACKED_MAX: usize = 127;
+/// Tokens by their first two bytes, for a walk over a value: one table
+/// load per byte, and a check only for the tokens that may start there and
+/// are not yet credited to the entry.
+struct Table<'t> {
+    /// For byte pair `(a, b)`, `(k = a * 256 + b)`: the tokens
+    /// `tokens[pairs[k]..pairs[k + 1]]`.  A one-byte token is listed under
+    /// every pair it begins.
+    pairs: Vec<u32>,
+    tokens: Vec<Candidate<'t>>,
+}
+
+/// A token and its first (up to) eight bytes as a masked word.
+struct Candidate<'t> {
+    index: usize,
+    token: &'t [u8],
+    mask: u64,
+    head: u64,
+}
+
+/// The eight bytes at `at` (zeros past the end).
+#[inline(always)]
+fn word_at(b: &[u8], at: usize) -> u64 {
+    match b.get(at..at + 8) {
+        Some(w) => u64::from_le_bytes(w.try_into().unwrap_or_default()),
+        None => {
+            let mut w = [0u8; 8];
+            let rest = b.get(at..).unwrap_or_default();
+            w[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(w)
+        }
+    }
+}
+
+impl<'t> Table<'t> {
+    fn new(ascii: &[(usize, &'t [u8])]) -> Table<'t> {
+        let mut keyed: Vec<(usize, Candidate<'t>)> = Vec::new();
+        for &(index, token) in ascii {
+            let n = token.len().min(8);
+            let mask = if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+            let candidate = |_| Candidate { index, token, mask, head: word_at(token, 0) & mask };
+            match token {
+                [a] => keyed.extend((0..256).map(|b| (*a as usize * 256 + b, candidate(())))),
+                _ => keyed.push((token[0] as usize * 256 + token[1] as usize, candidate(()))),
+            }
+        }
+        keyed.sort_by_key(|(k, _)| *k);
+        let mut pairs = vec![0u32; 256 * 256 + 1];
+        for (k, _) in &keyed {
+            pairs[k + 1] += 1;
+        }
+        for k in 1..pairs.len() {
+            pairs[k] += pairs[k - 1];
+        }
+        Table { pairs, tokens: keyed.into_iter().map(|(_, c)| c).collect() }
+    }
+
+    /// Credits to entry `entry` every token not yet credited to it that
+    /// occurs in `low[start..end]` (a lowercased value); returns how many.
+    #[inline]
+    fn credit(&self, low: &[u8], start: usize, end: usize, stamps: &mut [usize], entry: usize) -> usize {
+        let mut score = 0;
+        for i in start..end {
+            // The byte after a value is its closing quote, so `i + 1` exists.
+            let k = low[i] as usize * 256 + low.get(i + 1).copied().unwrap_or(0) as usize;
+            let (from, to) = (self.pairs[k] as usize, self.pairs[k + 1] as usize);
+            if from == to {
+                continue;
+            }
+            let word = word_at(low, i);
+            for c in &self.tokens[from..to] {
+                if stamps[c.index] != entry
+                    && i + c.token.len() <= end
+                    && word & c.mask == c.head
+                    && (c.token.len() <= 8 || low[i..].starts_with(c.token))
+                {
+                    stamps[c.index] = entry;
+                    score += 1;
+                }
+            }
+        }
+        score
+    }
+}
 
 impl<'t> Search<'t> {
     /// A search for the ASCII tokens: a token with a non-ASCII byte cannot
-    /// occur in an ASCII field.  `packed` false forces the automaton (tests).
+    /// occur in an ASCII field.  `packed` false forces the table (tests).
     fn new(tokens: &'t [String], packed: bool) -> Search<'t> {
         let ascii: Vec<(usize, &[u8])> =
             tokens.iter().enumerate().filter(|(_, t)| t.is_ascii()).map(|(i, t)| (i, t.as_bytes())).collect();
@@ -143,45 +223,34 @@ impl<'t> Search<'t> {
                 return Search::Packed(Box::new((searcher, ByFirstByte::new(&ascii))));
             }
         }
-        let built = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(ascii.iter().map(|(_, t)| t));
-        match built {
-            Ok(ac) => Search::Automaton(ac, ascii.iter().map(|(i, _)| *i).collect()),
-            // Only on absurd sizes; the ordinary loader scores field by field.
-            Err(_) => Search::Nothing,
-        }
+        Search::Table(Box::new(Table::new(&ascii)))
     }
 
-    fn usable(tokens: &[String], search: &Search<'_>) -> bool {
-        !matches!(search, Search::Nothing) || tokens.iter().all(|t| !t.is_ascii())
-    }
-
-    /// Every occurrence `(start, len, token)` in `low`, in order of start.
+    /// Every occurrence `(start, len, token)` in `low`, in order of start
+    /// (none for a table: it is walked value by value).
     fn hits(&self, low: &[u8], out: &mut Vec<(usize, usize, usize)>) {
         out.clear();
-        match self {
-            Search::Nothing => {}
-            Search::Packed(packed) => {
-                let (searcher, tokens) = &**packed;
-                let mut from = 0;
-                while let Some(m) = searcher.find_in(low, aho_corasick::Span::from(from..low.len())) {
-                    let p = m.start();
-                    let rest = &low[p..];
-                    for &(index, t) in tokens.starting_with(rest[0]) {
-                        // Tokens are short: a byte loop beats a memcmp call.
-                        if rest.len() >= t.len() && rest.iter().zip(t).all(|(a, b)| a == b) {
-                            out.push((p, t.len(), index));
-                        }
+        if let Search::Packed(packed) = self {
+            let (searcher, tokens) = &**packed;
+            let mut from = 0;
+            while let Some(m) = searcher.find_in(low, aho_corasick::Span::from(from..low.len())) {
+                let p = m.start();
+                let rest = &low[p..];
+                for &(index, t) in tokens.starting_with(rest[0]) {
+                    // Tokens are short: a byte loop beats a memcmp call.
+                    if rest.len() >= t.len() && rest.iter().zip(t).all(|(a, b)| a == b) {
+                        out.push((p, t.len(), index));
                     }
-                    from = p + 1;
                 }
-            }
-            Search::Automaton(ac, index) => {
-                out.extend(ac.find_overlapping_iter(low).map(|m| (m.start(), m.len(), index[m.pattern().as_usize()])));
-                out.sort_unstable_by_key(|h| h.0);
+                from = p + 1;
             }
         }
     }
 }
+
+/// Above this many tokens the SIMD searcher is not used (the packed searcher
+/// refuses more than 64, and long prompts are full of frequent short words).
+const PACKED_MAX: usize = 64;
 
 /// One inventory's pass: its reusable buffers and running results.
 struct Pass<'t> {
@@ -237,6 +306,11 @@ impl<'t> Pass<'t> {
             let index = self.index;
             self.index += 1;
             let mut score = 0;
+            if let (Search::Table(table), true) = (self.search, e.plain()) {
+                for f in &e.fields {
+                    score += table.credit(&self.low, f.start - lo, f.end - lo, &mut self.stamps, index);
+                }
+            }
             while let Some(&(p, len, t)) = self.hits.get(h) {
                 let p = p + lo;
                 if p >= e.hi {
@@ -334,9 +408,6 @@ pub fn best(inputs: &[Input; 2], tokens: &[String], keep: usize) -> Option<[Vec<
 
 fn best_with(inputs: &[Input; 2], tokens: &[String], keep: usize, packed: bool) -> Option<[Vec<Found>; 2]> {
     let search = Search::new(tokens, packed);
-    if !Search::usable(tokens, &search) {
-        return None;
-    }
     let [commands, tools] = inputs;
     if matches!(inputs, [Input::File(_), Input::File(_)]) {
         std::thread::scope(|scope| {
@@ -350,7 +421,7 @@ fn best_with(inputs: &[Input; 2], tokens: &[String], keep: usize, packed: bool) 
 }
 
 #[cfg(test)]
-pub(crate) fn best_automaton(inputs: &[Input; 2], tokens: &[String], keep: usize) -> Option<[Vec<Found>; 2]> {
+pub(crate) fn best_table(inputs: &[Input; 2], tokens: &[String], keep: usize) -> Option<[Vec<Found>; 2]> {
     best_with(inputs, tokens, keep, false)
 }
 

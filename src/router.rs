@@ -553,7 +553,7 @@ mod tests {
                 text => text,
             });
             let streamed = route_stream::best(&files, &list, keep);
-            for found in [route_stream::best(&texts, &list, keep), route_stream::best_automaton(&files, &list, keep)] {
+            for found in [route_stream::best(&texts, &list, keep), route_stream::best_table(&files, &list, keep)] {
                 assert_eq!(found, streamed, "{prompt:?} limit {limit}");
             }
             if let Some(found) = streamed {
