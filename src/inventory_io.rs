@@ -45,6 +45,7 @@ fn over_limit(size: u64) -> Problem {
 }
 
 /// An open regular file of at most [`MAX_FILE_BYTES`] (by its metadata).
+#[derive(Debug)]
 pub struct Opened {
     pub file: File,
     pub size: u64,
@@ -59,7 +60,11 @@ pub fn open(path: &Path) -> Result<Opened, Problem> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(O_NONBLOCK);
     }
-    let file = options.open(path).map_err(|e| io_reason(&e))?;
+    let file = options.open(path).map_err(|e| match std::fs::metadata(path) {
+        // Opening a socket fails (ENXIO): say what it is instead.
+        Ok(meta) if !meta.is_file() => "not a regular file".to_string(),
+        _ => io_reason(&e),
+    })?;
     let meta = file.metadata().map_err(|e| io_reason(&e))?;
     if !meta.is_file() {
         return Err("not a regular file".into());
@@ -114,5 +119,38 @@ pub fn read_all(path: &Path) -> Result<Vec<u8>, Problem> {
         if read_some(&mut file, &mut buf, room, &mut total)? == 0 {
             return Ok(buf);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_truncated_after_opening_reads_short_and_never_faults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.json");
+        std::fs::write(&path, vec![b'x'; 300_000]).unwrap();
+        let Opened { mut file, size } = open(&path).unwrap();
+        assert_eq!(size, 300_000);
+        let (mut buf, mut total) = (Vec::new(), 0);
+        assert_eq!(read_some(&mut file, &mut buf, 100_000, &mut total), Ok(100_000));
+        std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(150_000).unwrap();
+        assert_eq!(read_some(&mut file, &mut buf, 100_000, &mut total), Ok(50_000));
+        assert_eq!(read_some(&mut file, &mut buf, 100_000, &mut total), Ok(0));
+        assert_eq!((buf.len(), total), (150_000, 150_000));
+    }
+
+    #[test]
+    fn reads_past_the_bound_are_refused_whatever_the_metadata_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.json");
+        std::fs::write(&path, b"[]").unwrap();
+        let Opened { mut file, .. } = open(&path).unwrap();
+        // As if the file had grown to the bound since it was opened.
+        let (mut buf, mut total) = (Vec::new(), MAX_FILE_BYTES - 1);
+        let e = read_some(&mut file, &mut buf, 16, &mut total).unwrap_err();
+        assert!(e.contains("over the byte limit"), "{e}");
+        assert!(open(dir.path()).unwrap_err().contains("not a regular file"));
     }
 }
