@@ -131,6 +131,9 @@ struct Table<'t> {
     /// `tokens[pairs[k]..pairs[k + 1]]`.  A one-byte token is listed under
     /// every pair it begins.
     pairs: Vec<u32>,
+    /// Bit `k` set when pair `k` lists a token (8 KiB: stays in L1 cache,
+    /// where `pairs` does not).
+    listed: Vec<u64>,
     tokens: Vec<Candidate<'t>>,
 }
 
@@ -176,7 +179,11 @@ impl<'t> Table<'t> {
         for k in 1..pairs.len() {
             pairs[k] += pairs[k - 1];
         }
-        Table { pairs, tokens: keyed.into_iter().map(|(_, c)| c).collect() }
+        let mut listed = vec![0u64; 256 * 256 / 64];
+        for (k, _) in &keyed {
+            listed[k / 64] |= 1 << (k % 64);
+        }
+        Table { pairs, listed, tokens: keyed.into_iter().map(|(_, c)| c).collect() }
     }
 
     /// Credits to entry `entry` every token not yet credited to it that
@@ -187,10 +194,10 @@ impl<'t> Table<'t> {
         for i in start..end {
             // The byte after a value is its closing quote, so `i + 1` exists.
             let k = low[i] as usize * 256 + low.get(i + 1).copied().unwrap_or(0) as usize;
-            let (from, to) = (self.pairs[k] as usize, self.pairs[k + 1] as usize);
-            if from == to {
+            if self.listed[k / 64] & (1 << (k % 64)) == 0 {
                 continue;
             }
+            let (from, to) = (self.pairs[k] as usize, self.pairs[k + 1] as usize);
             let word = word_at(low, i);
             for c in &self.tokens[from..to] {
                 if stamps[c.index] != entry
