@@ -314,7 +314,12 @@ impl<'t> Pass<'t> {
             self.index += 1;
             let mut score = 0;
             if let (Search::Table(table), true) = (self.search, e.plain()) {
-                for f in &e.fields {
+                let [name, hint, resp] = e.fields;
+                let value = |f: Field| &buf[f.start..f.end];
+                // A responsibility that ends with the source hint (as the
+                // reference's do) already holds every token the hint holds.
+                let hint_in_resp = value(resp).ends_with(value(hint));
+                for f in [name, resp].into_iter().chain((!hint_in_resp).then_some(hint)) {
                     score += table.credit(&self.low, f.start - lo, f.end - lo, &mut self.stamps, index);
                 }
             }

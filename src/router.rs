@@ -653,6 +653,9 @@ mod tests {
             ("aaa", "abab", "name"),
             ("b", "source_hint", "responsibility"),
             ("ab", "y", "z"),
+            // A responsibility ending with its source hint, and one not quite.
+            ("n", "ab/Git.ts", "mirrors ab/Git.ts"),
+            ("m", "ab/Git.ts", "mirrors ab/Git.t"),
         ]);
         for prompt in [
             "ab by",
@@ -666,6 +669,8 @@ mod tests {
             "hint ce_",
             "b y",
             "",
+            "git.ts mirrors",
+            "ts b/g",
         ] {
             assert!(inventory.agree(prompt, 100), "{prompt:?}");
         }
