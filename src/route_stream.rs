@@ -187,11 +187,14 @@ impl<'t> Table<'t> {
     }
 
     /// Credits to entry `entry` every token not yet credited to it that
-    /// occurs in `low[start..end]` (a lowercased value); returns how many.
+    /// occurs in `low[start..end]` (a lowercased value) at or after
+    /// `start + skip`; returns how many.  With `record`, each one is noted
+    /// with where its first occurrence ends (relative to `start`).
     #[inline]
-    fn credit(&self, low: &[u8], start: usize, end: usize, stamps: &mut [usize], entry: usize) -> usize {
+    fn credit(&self, low: &[u8], start: usize, end: usize, skip: usize, hits: Credit<'_>) -> usize {
+        let Credit { stamps, entry, mut record } = hits;
         let mut score = 0;
-        for i in start..end {
+        for i in start + skip..end {
             // The byte after a value is its closing quote, so `i + 1` exists.
             let k = low[i] as usize * 256 + low.get(i + 1).copied().unwrap_or(0) as usize;
             if self.listed[k / 64] & (1 << (k % 64)) == 0 {
@@ -207,11 +210,37 @@ impl<'t> Table<'t> {
                 {
                     stamps[c.index] = entry;
                     score += 1;
+                    if let Some(record) = record.as_deref_mut() {
+                        record.push((c.index, i + c.token.len() - start));
+                    }
                 }
             }
         }
         score
     }
+
+    fn longest(&self) -> usize {
+        self.tokens.iter().map(|c| c.token.len()).max().unwrap_or(1)
+    }
+}
+
+/// Where [`Table::credit`] notes what it credits.
+struct Credit<'s> {
+    stamps: &'s mut [usize],
+    entry: usize,
+    record: Option<&'s mut Vec<(usize, usize)>>,
+}
+
+/// The tokens of the previous entry's responsibility.  Responsibilities
+/// mostly share a long prefix ("Command module mirrored from archived
+/// TypeScript path commands/"): a token that ends within the prefix the
+/// next one shares was found there already, so only the rest is walked.
+#[derive(Default)]
+struct Previous {
+    /// The previous responsibility, lowercased.
+    text: Vec<u8>,
+    /// `(token, where its first occurrence ends)`, in order of end.
+    found: Vec<(usize, usize)>,
 }
 
 impl<'t> Search<'t> {
@@ -272,6 +301,9 @@ struct Pass<'t> {
     hits: Vec<(usize, usize, usize)>,
     index: usize,
     top: Top,
+    previous: Previous,
+    /// The longest token (for the table walk).
+    longest: usize,
 }
 
 impl<'t> Pass<'t> {
@@ -286,7 +318,39 @@ impl<'t> Pass<'t> {
             hits: Vec::new(),
             index: 0,
             top: Top::new(keep),
+            previous: Previous::default(),
+            longest: match search {
+                Search::Table(table) => table.longest(),
+                _ => 1,
+            },
         }
+    }
+
+    /// Credits the tokens of the responsibility in `low[start..end]` (the
+    /// first value credited for entry `index`), reusing what the previous
+    /// responsibility's shared prefix held.
+    fn responsibility(&mut self, table: &Table<'_>, start: usize, end: usize, index: usize) -> usize {
+        let text = &self.low[start..end];
+        let prev = &mut self.previous;
+        let shared = text.iter().zip(&prev.text).take_while(|(a, b)| a == b).count();
+        let mut score = 0;
+        prev.found.retain(|&(_, ends)| ends <= shared);
+        for &(t, _) in &prev.found {
+            self.stamps[t] = index;
+            score += 1;
+        }
+        // An occurrence ending past the shared prefix starts at most
+        // `longest - 1` bytes before its end.
+        let skip = shared.saturating_sub(self.longest - 1);
+        let mut found = std::mem::take(&mut prev.found);
+        let hits = Credit { stamps: &mut self.stamps, entry: index, record: Some(&mut found) };
+        score += table.credit(&self.low, start, end, skip, hits);
+        found.sort_unstable_by_key(|&(_, ends)| ends);
+        let prev = &mut self.previous;
+        prev.found = found;
+        prev.text.clear();
+        prev.text.extend_from_slice(&self.low[start..end]);
+        score
     }
 
     /// Scans the complete entries from `*pos` on and scores them; `None`
@@ -319,8 +383,10 @@ impl<'t> Pass<'t> {
                 // A responsibility that ends with the source hint (as the
                 // reference's do) already holds every token the hint holds.
                 let hint_in_resp = value(resp).ends_with(value(hint));
-                for f in [name, resp].into_iter().chain((!hint_in_resp).then_some(hint)) {
-                    score += table.credit(&self.low, f.start - lo, f.end - lo, &mut self.stamps, index);
+                score += self.responsibility(table, resp.start - lo, resp.end - lo, index);
+                for f in [name].into_iter().chain((!hint_in_resp).then_some(hint)) {
+                    let hits = Credit { stamps: &mut self.stamps, entry: index, record: None };
+                    score += table.credit(&self.low, f.start - lo, f.end - lo, 0, hits);
                 }
             }
             while let Some(&(p, len, t)) = self.hits.get(h) {
