@@ -3,7 +3,7 @@
 //! sparse 2 GiB file, malformed or non-UTF-8 JSON), every command that reads
 //! it answers at once with the typed error naming the file.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -19,6 +19,23 @@ fn inventory(dir: &Path, n: usize) {
             .collect();
         std::fs::write(dir.join(file), format!("[{}]", entries.join(",\n  "))).unwrap();
     }
+}
+
+/// A temporary directory holding `data/`, a valid inventory of `n` entries.
+fn data_dir(n: usize) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    inventory(&data, n);
+    (tmp, data)
+}
+
+/// `text` with the first `from` byte at or after `fraction` of it replaced by `to`.
+fn flawed(text: &str, fraction: f64, from: u8, to: u8) -> Vec<u8> {
+    let mut bytes = text.as_bytes().to_vec();
+    let at = (bytes.len() as f64 * fraction) as usize;
+    let i = at + bytes[at..].iter().position(|&b| b == from).unwrap();
+    bytes[i] = to;
+    bytes
 }
 
 /// Runs claw with `data` as the override; a run that does not finish in a
@@ -75,9 +92,7 @@ fn replace_commands(data: &Path, make: impl FnOnce(&Path)) {
 #[cfg(unix)]
 #[test]
 fn a_fifo_is_refused_without_blocking() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    inventory(&data, 3);
+    let (_tmp, data) = data_dir(3);
     replace_commands(&data, |p| {
         let made = Command::new("mkfifo").arg(p).status();
         if !made.is_ok_and(|s| s.success()) {
@@ -93,9 +108,7 @@ fn a_fifo_is_refused_without_blocking() {
 #[cfg(unix)]
 #[test]
 fn a_socket_a_directory_and_a_device_are_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    inventory(&data, 3);
+    let (_tmp, data) = data_dir(3);
     replace_commands(&data, |p| drop(std::os::unix::net::UnixListener::bind(p).unwrap()));
     refused(&data, COMMANDS, "not a regular file");
     replace_commands(&data, |p| std::fs::create_dir(p).unwrap());
@@ -109,9 +122,7 @@ fn a_socket_a_directory_and_a_device_are_refused() {
 
 #[test]
 fn a_sparse_two_gib_file_is_refused_unread() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    inventory(&data, 3);
+    let (_tmp, data) = data_dir(3);
     let f = std::fs::OpenOptions::new().write(true).open(data.join(COMMANDS)).unwrap();
     f.set_len(2 << 30).unwrap();
     refused(&data, COMMANDS, "over the 1073741824 byte limit");
@@ -119,33 +130,21 @@ fn a_sparse_two_gib_file_is_refused_unread() {
 
 #[test]
 fn malformed_json_anywhere_in_a_large_file_names_the_file() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
     // Large enough that the flaw lies many read blocks into the file.
-    inventory(&data, 20_000);
+    let (_tmp, data) = data_dir(20_000);
     let good = std::fs::read_to_string(data.join(TOOLS)).unwrap();
     let cut = good.len() * 3 / 4;
     std::fs::write(data.join(TOOLS), &good[..cut]).unwrap();
     refused(&data, TOOLS, "EOF");
-    let mut bad = good.clone().into_bytes();
-    let at = bad.len() * 2 / 3;
-    let quote = at + bad[at..].iter().position(|&b| b == b'"').unwrap();
-    bad[quote] = b'}';
-    std::fs::write(data.join(TOOLS), &bad).unwrap();
+    std::fs::write(data.join(TOOLS), flawed(&good, 0.67, b'"', b'}')).unwrap();
     refused(&data, TOOLS, "line");
-    let mut bad = good.into_bytes();
-    let at = bad.len() / 2;
-    let x = at + bad[at..].iter().position(|&b| b == b'r').unwrap();
-    bad[x] = 0xff;
-    std::fs::write(data.join(TOOLS), &bad).unwrap();
+    std::fs::write(data.join(TOOLS), flawed(&good, 0.5, b'r', 0xff)).unwrap();
     refused(&data, TOOLS, "not UTF-8");
 }
 
 #[test]
 fn a_valid_large_override_routes_like_the_field_scorer() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    inventory(&data, 20_000);
+    let (_tmp, data) = data_dir(20_000);
     let out = claw(&data, &["route", "GIT entry1999", "--limit", "3", "--output-format", "json"]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
