@@ -1,13 +1,15 @@
 //! In-process scoring benchmarks: `cargo bench --bench scoring`.
 //!
-//! * `route/embedded`: `router::route` over the compiled-in inventory.
-//! * `route/generated-10k`: over 10,000 commands + 10,000 tools read through
-//!   the snapshot loader (so the whole-text scorer runs, as in a real run).
+//! * `route/embedded`: `router::route` (the field scorer, as bootstrap and
+//!   turn-loop use it) over the compiled-in inventory.
+//! * `route/generated-10k`: the same over 10,000 commands + 10,000 tools.
+//! * `route-stream/embedded` and `route-stream/generated-10k`:
+//!   `router::route_source`, the streaming pass the `route` command uses
+//!   (it reads the files each time, as a run does).
 //! * `tokens/128KiB` and `route/embedded-128KiB-prompt`: a large prompt.
 //!
-//! Reading and parsing are left to `bench/run.sh`, which times whole runs
-//! (process start, file reading, output): loaded texts live for the process,
-//! so loading them again and again here would only grow memory.
+//! Whole runs against the floor program are timed by
+//! `bench/route_floor.py`, and every command by `bench/run.sh`.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -176,6 +178,11 @@ fn scoring(c: &mut Criterion) {
     let source = Source::Dir(dir.clone());
     let (big_commands, big_tools) = source.commands_and_tools().unwrap();
     route_over(c, "route/generated-10k", PROMPT, &big_commands, &big_tools);
+    for (name, source) in [("route-stream/embedded", &embedded), ("route-stream/generated-10k", &source)] {
+        c.bench_function(name, |b| {
+            b.iter(|| router::route_source(source, black_box(PROMPT), 5).map(|r| r.matches().len()).unwrap_or(0))
+        });
+    }
 
     let large = prompt(128 * 1024);
     let mut group = c.benchmark_group("tokens");

@@ -22,8 +22,9 @@ use crate::error::{ClawError, Result};
 use crate::pyfmt::int::slice_end;
 use crate::pyfmt::repr::str_repr;
 use crate::pyfmt::text::{lower, split, strip};
-use crate::router::{self, Kind, Match};
+use crate::router::{self, Kind, Match, Routed};
 use crate::snapshot::Module;
+use crate::snapshot::Source;
 
 /// The environment variable that picks the routing when `--routing` is absent.
 pub const ENV: &str = "CLAW_ROUTING";
@@ -74,6 +75,19 @@ impl Routing {
                 Some(named) => lead_with(named, limit, route),
                 None => route(limit),
             },
+        }
+    }
+
+    /// [`Routing::route`] over the inventories of `source`: the reference's
+    /// routing streams them (`router::route_source`); explicit routing needs
+    /// the command modules, so it loads them.
+    pub fn route_source(self, source: &Source, prompt: &str, limit: i64) -> Result<Routed> {
+        match self {
+            Routing::Reference => router::route_source(source, prompt, limit),
+            Routing::Explicit => {
+                let (commands, tools) = source.commands_and_tools()?;
+                Ok(Routed::of(&self.route(prompt, limit, &commands, &tools)))
+            }
         }
     }
 

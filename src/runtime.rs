@@ -221,23 +221,17 @@ pub struct LoopOptions<'a> {
     pub continuation_prompt: Option<&'a str>,
 }
 
-/// `PortRuntime.run_turn_loop`.
-pub fn turn_loop(
-    prompt: &str,
-    opts: &LoopOptions<'_>,
-    commands: &[Module],
-    tools: &[Module],
-    deny: &Deny,
-) -> Vec<TurnResult> {
+/// `PortRuntime.run_turn_loop`, given the prompt's routed matches (the
+/// caller routes: `router::route_source` streams the inventories).
+pub fn turn_loop(prompt: &str, opts: &LoopOptions<'_>, matches: &[Match<'_>], deny: &Deny) -> Vec<TurnResult> {
     let mut engine = Engine::new(Config {
         max_turns: opts.max_turns,
         structured_output: opts.structured_output,
         ..Config::default()
     });
-    let matches = opts.routing.route(prompt, opts.limit, commands, tools);
-    let command_names = names(&matches, Kind::Command);
-    let tool_names = names(&matches, Kind::Tool);
-    let denials = denials(&matches, deny);
+    let command_names = names(matches, Kind::Command);
+    let tool_names = names(matches, Kind::Tool);
+    let denials = denials(matches, deny);
     // As the reference, the clock starts after routing.
     let start = Instant::now();
     // `Some(ZERO)` expires at once; NaN and budgets too large for a Duration

@@ -49,10 +49,26 @@ pub enum ReadError {
     Refused(String),
     /// The operating system's error.
     Io(io::Error),
+    /// Another file took the name between the open and the check.
+    Swapped,
 }
+
+/// How often a read is tried again when a writer renamed a new version over
+/// the file between its open and the check that it is the file opened.
+const SWAP_RETRIES: usize = 16;
 
 /// The bytes of the session file `path` in the store `dir`.
 pub fn read(dir: &Path, path: &Path) -> Result<Vec<u8>, ReadError> {
+    let mut tries = 0;
+    loop {
+        match read_once(dir, path) {
+            Err(ReadError::Swapped) if tries < SWAP_RETRIES => tries += 1,
+            other => return other,
+        }
+    }
+}
+
+fn read_once(dir: &Path, path: &Path) -> Result<Vec<u8>, ReadError> {
     let file = match OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == ErrorKind::NotFound => return Err(ReadError::NotFound),
@@ -118,7 +134,8 @@ fn inside_store(dir: &Path, path: &Path, opened: &fs::Metadata) -> Result<(), Re
     }
     match fs::metadata(&real) {
         Ok(m) if m.dev() == opened.dev() && m.ino() == opened.ino() => Ok(()),
-        _ => Err(ReadError::Refused("changed while it was being opened".into())),
+        // A save renamed a new version over it since the open: try again.
+        _ => Err(ReadError::Swapped),
     }
 }
 

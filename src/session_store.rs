@@ -140,6 +140,7 @@ impl Store {
                 return Err(LoadError::NotFound { message: str_repr(&msg) });
             }
             Err(ReadError::Refused(reason)) => return Err(problem(reason)),
+            Err(ReadError::Swapped) => return Err(problem("changed while it was being opened".into())),
             Err(ReadError::Io(e)) => return Err(LoadError::Failed { message: os_error_text(&e, &path) }),
         };
         let session = parse_session(&text).map_err(problem)?;

@@ -264,14 +264,23 @@ fn memory_limits_give_typed_errors_not_aborts() {
         let typed = e["kind"] == "out_of_memory" || e["message"].as_str().is_some_and(|m| m.contains("out of memory"));
         assert!(typed, "{mib} MiB: {v}");
 
+        // `route` streams the inventories, so it needs no memory for them.
         let mut c = claw(tmp.path());
         c.args(["route", "entry group", "--output-format", "json"]).env("CLAW_REFERENCE_DATA", &data);
+        limit(&mut c, libc::RLIMIT_AS, mib << 20);
+        let v = envelope(&finish(c));
+        assert_eq!(v["match_count"], 5, "{mib} MiB: {v}");
+    }
+    // `commands` loads the whole inventory into memory.
+    for mib in [48u64, 64] {
+        let mut c = claw(tmp.path());
+        c.args(["commands", "--query", "entry", "--output-format", "json"]).env("CLAW_REFERENCE_DATA", &data);
         limit(&mut c, libc::RLIMIT_AS, mib << 20);
         let out = finish(c);
         let v = envelope(&out);
         assert_eq!(v["error"]["kind"], "out_of_memory", "{mib} MiB: {v}");
         let mut c = claw(tmp.path());
-        c.args(["route", "entry group"]).env("CLAW_REFERENCE_DATA", &data);
+        c.args(["commands", "--query", "entry"]).env("CLAW_REFERENCE_DATA", &data);
         limit(&mut c, libc::RLIMIT_AS, mib << 20);
         let out = finish(c);
         assert_eq!(out.status.code(), Some(1));

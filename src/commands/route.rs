@@ -25,10 +25,10 @@ pub fn matches_json(matches: &[Match<'_>]) -> Json {
 }
 
 pub fn route(ctx: &Ctx<'_>) -> Result<Reply> {
-    let (commands, tools) = ctx.source.commands_and_tools()?;
     let prompt = ctx.inv.pos("prompt");
     let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(5));
-    let matches = ctx.routing()?.route(prompt, limit.get(), &commands, &tools);
+    let routed = ctx.routing()?.route_source(&ctx.source, prompt, limit.get())?;
+    let matches = routed.matches();
     let deny = ctx.deny();
     // Deny lists are claw's own; without them the output is the reference's.
     let blocked = if deny.is_empty() { Vec::new() } else { denials(&matches, &deny) };

@@ -38,7 +38,6 @@ pub fn bootstrap(ctx: &Ctx<'_>) -> Result<Reply> {
 }
 
 pub fn turn_loop(ctx: &Ctx<'_>) -> Result<Reply> {
-    let (commands, tools) = ctx.source.commands_and_tools()?;
     let prompt = ctx.inv.pos("prompt");
     let max_turns = ctx.inv.int("max_turns").cloned().unwrap_or(PyInt::from_i64(3));
     let opts = LoopOptions {
@@ -49,7 +48,8 @@ pub fn turn_loop(ctx: &Ctx<'_>) -> Result<Reply> {
         timeout_seconds: ctx.inv.float("timeout_seconds"),
         continuation_prompt: ctx.inv.str("continuation_prompt"),
     };
-    let results = runtime::turn_loop(prompt, &opts, &commands, &tools, &ctx.deny());
+    let routed = opts.routing.route_source(&ctx.source, prompt, opts.limit)?;
+    let results = runtime::turn_loop(prompt, &opts, &routed.matches(), &ctx.deny());
     let last = results.last();
     let exit = if last.is_some_and(|r| r.stop_reason == crate::query_engine::StopReason::Timeout) { 2 } else { 0 };
     if !ctx.json() {
