@@ -279,9 +279,11 @@ fn allowed_relative_paths() {
     assert_allowed(&sb, "cat notes.txt ./sub/a.txt sub/../notes.txt \"new file.txt\" sub/new/deep.txt");
     assert_allowed(&sb, "grep -rn foo . | sort > sub/out.txt && mkdir -p build/x; ls -la sub");
     assert_allowed(&sb, "cd sub && cat \"$PWD/notes.txt\" \"$(pwd)/sub/a.txt\"");
-    // NAME=value words and -flags are skipped.
-    // (Taken as paths, `OUT=a/../../y` and `--exclude=c/../../t` would escape.)
-    assert_allowed(&sb, "OUT=a/../../y make -C../x --exclude=c/../../t --file=/etc/passwd -o out.txt");
+    // Values glued to flags and assignments are paths too.
+    assert_allowed(&sb, "OUT=sub/out make -Csub --exclude=c/../t --file=notes.txt -o out.txt");
+    for payload in ["OUT=a/../../y make", "make -C../x", "make --exclude=c/../../t", "make --file=/etc/passwd"] {
+        assert!(bash(&sb, payload).is_err(), "payload {payload:?}");
+    }
     // File tools: bare paths and JSON forms.
     assert_eq!(check("FileEditTool", "sub/a.txt", &sb.roots(), None), Ok(()));
     assert_eq!(check("FileReadTool", r#"{"file_path": "notes.txt", "limit": 5}"#, &sb.roots(), None), Ok(()));
@@ -324,16 +326,23 @@ fn file_tool_payload_forms_are_checked() {
 }
 
 #[test]
-fn non_shell_tool_is_not_checked() {
+fn free_text_tools_are_not_checked_but_path_tools_are() {
     let sb = Sandbox::new("nonshell");
     let payload = r"cat /etc/passwd ../outside/secret.txt 'C:\x' > ../out";
-    for tool in ["GrepTool", "AgentTool", "WebFetchTool", "NotebookEditTool", "FileSearch"] {
+    // A bare payload of a tool that takes no paths is free text (a prompt, a URL).
+    for tool in ["AgentTool", "WebFetchTool", "TodoWriteTool"] {
         assert_eq!(check(tool, payload, &sb.roots(), None), Ok(()), "tool {tool}");
     }
-    // The same payload is refused by any tool with a scoped name fragment.
+    // Every tool that takes a path or runs a command is scoped.
     for tool in ["BashTool", "bash", "ShellTool", "MyPOWERSHELL", "FileReadTool", "filewrite", "xFileEditx"] {
         assert!(check(tool, payload, &sb.roots(), None).is_err(), "tool {tool}");
     }
+    for tool in ["GrepTool", "GlobTool", "LSPTool", "NotebookEditTool"] {
+        assert!(check(tool, payload, &sb.roots(), None).is_err(), "tool {tool}");
+    }
+    // And any tool's JSON path keys are checked.
+    let json = r#"{"prompt": "x", "options": {"cwd": "../outside"}}"#;
+    assert!(check("AgentTool", json, &sb.roots(), None).is_err());
 }
 
 #[test]
