@@ -5,14 +5,12 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use super::Violation;
 use super::commands::{self, DirOp};
 use super::expand::{Env, Val};
 use super::glob::{Budget, Field, MAX_GLOB_ENTRIES, MAX_GLOB_TIME, glob};
 use super::lexer::{Op, Opaque, Q, Redir, Tok, Word, lex};
-use super::resolve::{
-    REASON_PROVIDER, file_url_path, is_harmless_dev, is_provider_path, resolve, windows_kind,
-};
-use super::Violation;
+use super::resolve::{REASON_PROVIDER, file_url_path, is_harmless_dev, is_provider_path, resolve, windows_kind};
 
 /// Command substitutions nested deeper than this are refused.
 const MAX_DEPTH: usize = 32;
@@ -74,6 +72,13 @@ pub struct Checker {
     loop_depth: usize,
     dirstack: Vec<Vec<PathBuf>>,
     depth: usize,
+    /// Compound commands (`if`, loops, `case`, groups) open around the
+    /// current command.
+    nest: usize,
+    /// A `case` was seen: its `)` make nesting unreliable.
+    saw_case: bool,
+    /// The current command surely runs, in this shell.
+    definite: bool,
 }
 
 impl Checker {
@@ -86,6 +91,9 @@ impl Checker {
             loop_depth: 0,
             dirstack: Vec::new(),
             depth: 0,
+            nest: 0,
+            saw_case: false,
+            definite: false,
         }
     }
 
@@ -134,7 +142,14 @@ impl Checker {
                 _ => union(&ok, &bad),
             };
             self.env.cwds = input;
+            self.definite = last == Op::Seq && op != Op::Pipe && self.nest == 0 && !self.saw_case;
             let (o, b) = self.command(std::mem::take(&mut cmd))?;
+            match op {
+                Op::Open => self.nest += 1,
+                Op::Close => self.nest = self.nest.saturating_sub(1),
+                _ => {}
+            }
+            self.definite = false;
             match last {
                 Op::And => {
                     ok = o;
@@ -229,10 +244,25 @@ impl Checker {
                 break;
             }
             match t.as_str() {
-                "for" | "select" => return self.for_loop(&words[i..]).map(|()| (input.clone(), input)),
-                "case" => return unchanged,
-                "while" | "until" => self.loop_depth += 1,
-                "done" => self.loop_depth = self.loop_depth.saturating_sub(1),
+                "for" | "select" => {
+                    self.nest += 1;
+                    self.definite = false;
+                    return self.for_loop(&words[i..]).map(|()| (input.clone(), input));
+                }
+                "case" => {
+                    self.saw_case = true;
+                    return unchanged;
+                }
+                "while" | "until" => {
+                    self.loop_depth += 1;
+                    self.nest += 1;
+                }
+                "if" | "{" => self.nest += 1,
+                "fi" | "}" => self.nest = self.nest.saturating_sub(1),
+                "done" => {
+                    self.loop_depth = self.loop_depth.saturating_sub(1);
+                    self.nest = self.nest.saturating_sub(1);
+                }
                 "!" => negated = true,
                 "function" => return Err(unresolved("function definition", i + 1, &w.raw)),
                 t if commands::RESERVED.contains(&t) => {}
@@ -317,7 +347,12 @@ impl Checker {
                     return Err(unresolved("find -exec runs a command", idx, &w.raw));
                 }
             }
-            "read" | "mapfile" | "readarray" | "getopts" | "printf" | "let" | "unset" => self.var_effects(name, &args)?,
+            "read" | "mapfile" | "readarray" | "getopts" | "printf" | "let" | "unset" => {
+                self.var_effects(name, &args)?;
+                if name == "printf" {
+                    return unchanged;
+                }
+            }
             "declare" | "typeset" | "local" | "export" | "readonly" => {
                 for &(idx, w) in &args {
                     let t = w.text();
@@ -334,11 +369,14 @@ impl Checker {
             }
             _ => {}
         }
-        for &(idx, w) in &args {
-            self.check_arg(w, idx)?;
+        if commands::opens_nothing(name) && name != "printf" {
+            return unchanged;
         }
         if name == "ln" {
-            self.symlinks(&args)?;
+            self.symlinks(&mut args)?;
+        }
+        for &(idx, w) in &args {
+            self.check_arg(w, idx)?;
         }
         if negated {
             let all = union(&input, &input);
@@ -349,7 +387,6 @@ impl Checker {
 
     /// `for NAME in WORDS`: NAME takes each value.
     fn for_loop(&mut self, words: &[Word]) -> Result<(), Violation> {
-        self.loop_depth += 1;
         let Some(var) = words.get(1) else { return Ok(()) };
         let name = var.text();
         let list = match words.get(2) {
@@ -369,11 +406,13 @@ impl Checker {
                 }
                 Err(why) => {
                     self.env.vars.insert(name, Val::Unknown(format!("set by {why}")));
+                    self.loop_depth += 1;
                     return Ok(());
                 }
             }
         }
         self.set_var(&name, values);
+        self.loop_depth += 1;
         Ok(())
     }
 
@@ -399,24 +438,28 @@ impl Checker {
     }
 
     fn budget_violation(&self, idx: usize, raw: &str) -> Violation {
-        let what = format!(
-            "glob expansion past its budget ({MAX_GLOB_ENTRIES} entries, {} ms)",
-            MAX_GLOB_TIME.as_millis()
-        );
+        let what =
+            format!("glob expansion past its budget ({MAX_GLOB_ENTRIES} entries, {} ms)", MAX_GLOB_TIME.as_millis());
         unresolved(&what, idx, raw)
     }
 
-    /// Give `name` the union of its old and new possible values.
+    /// Give `name` its new possible values: in place of the old ones when
+    /// the assignment surely runs in this shell, else added to them.
     fn set_var(&mut self, name: &str, new: Vec<Option<String>>) {
         let val = match self.env.lookup(name) {
             _ if self.loop_depth > 0 => Val::Unknown("assigned in a loop".into()),
+            _ if self.definite => Val::Known(new),
             Ok(mut old) => {
                 for v in new {
                     if !old.contains(&v) {
                         old.push(v);
                     }
                 }
-                if old.len() > MAX_VALUES { Val::Unknown("has too many possible values".into()) } else { Val::Known(old) }
+                if old.len() > MAX_VALUES {
+                    Val::Unknown("has too many possible values".into())
+                } else {
+                    Val::Known(old)
+                }
             }
             Err(why) => Val::Unknown(why.trim_start_matches(&format!("${name} ")).to_string()),
         };
@@ -601,7 +644,11 @@ impl Checker {
                 let text = text.trim_start_matches("--expression=").trim_start_matches("--source=");
                 let safe = if awk { commands::awk_safe(text) } else { commands::sed_safe(text) };
                 if !safe {
-                    let what = if awk { "awk program that runs commands or opens files" } else { "sed script that runs commands or opens files" };
+                    let what = if awk {
+                        "awk program that runs commands or opens files"
+                    } else {
+                        "sed script that runs commands or opens files"
+                    };
                     return Err(unresolved(what, idx, &w.raw));
                 }
             }
@@ -641,11 +688,12 @@ impl Checker {
                     return Err(unresolved("directory stack entry", idx, &w.raw));
                 }
                 let fields = self.env.expand(w, true).map_err(|c| unresolved(&c, idx, &w.raw))?;
-                let cdpath = self.env.lookup("CDPATH").map(|v| v.iter().any(|x| x.as_deref().is_some_and(|s| !s.is_empty())));
+                let cdpath =
+                    self.env.lookup("CDPATH").map(|v| v.iter().any(|x| x.as_deref().is_some_and(|s| !s.is_empty())));
                 let mut out = Vec::new();
                 for f in fields {
                     let text: String = f.iter().map(|c| c.0).collect();
-                    if !text.starts_with(['/', '.']) && cdpath != Ok(false) {
+                    if !self.env.ps && !text.starts_with(['/', '.']) && cdpath != Ok(false) {
                         return Err(unresolved("cd with CDPATH set", idx, &w.raw));
                     }
                     self.check_field(&f, idx, w)?;
@@ -687,62 +735,67 @@ impl Checker {
     }
 
     /// `ln -s TARGET... LINK`: a relative target is read from the link's
-    /// directory, so it must stay inside from there too.
-    fn symlinks(&mut self, args: &[(usize, &Word)]) -> Result<(), Violation> {
-        let texts: Vec<(usize, String)> = args.iter().map(|(i, w)| (*i, w.text())).collect();
-        let symbolic = texts.iter().any(|(_, t)| {
-            t == "--symbolic" || (t.starts_with('-') && !t.starts_with("--") && t.contains('s'))
-        });
+    /// directory, so it is checked from there (and taken out of `args`);
+    /// an absolute one is checked like any path.
+    fn symlinks(&mut self, args: &mut Vec<(usize, &Word)>) -> Result<(), Violation> {
+        let texts: Vec<String> = args.iter().map(|(_, w)| w.text()).collect();
+        let symbolic =
+            texts.iter().any(|t| t == "--symbolic" || (t.starts_with('-') && !t.starts_with("--") && t.contains('s')));
         if !symbolic {
             return Ok(());
         }
         let mut dir: Option<String> = None;
+        // Positions (in `args`) of the operands.
         let mut operands = Vec::new();
         let mut k = 0;
         while k < texts.len() {
-            let t = &texts[k].1;
-            if t == "-t" {
-                dir = texts.get(k + 1).map(|x| x.1.clone());
+            let t = &texts[k];
+            if t == "-t" || t == "--target-directory" {
+                dir = texts.get(k + 1).cloned();
                 k += 2;
                 continue;
             }
             if let Some(d) = t.strip_prefix("--target-directory=").or_else(|| t.strip_prefix("-t")) {
                 dir = Some(d.to_string());
             } else if !t.starts_with('-') {
-                operands.push(texts[k].clone());
+                operands.push(k);
             }
             k += 1;
         }
-        let (link_dir, targets): (Option<String>, &[(usize, String)]) = match dir {
+        let (link_dir, targets) = match dir {
             Some(d) => (Some(d), &operands[..]),
             None if operands.len() >= 2 => {
-                let last = &operands[operands.len() - 1].1;
-                (Some(last.clone()), &operands[..operands.len() - 1])
+                (Some(texts[operands[operands.len() - 1]].clone()), &operands[..operands.len() - 1])
             }
             None => (None, &operands[..]),
         };
-        for cwd in self.env.cwds.clone() {
-            let base = match &link_dir {
-                Some(d) => {
-                    let p = resolve(&cwd.join(d));
-                    if p.is_dir() { p } else { p.parent().map_or(p.clone(), Path::to_path_buf) }
-                }
-                None => cwd.clone(),
-            };
-            for (idx, t) in targets {
-                if t.starts_with('/') {
-                    continue;
-                }
-                let resolved = resolve(&base.join(t));
-                if !self.inside(&resolved) {
-                    let _ = idx;
-                    return Err(Violation {
-                        reason: REASON_ESCAPE.into(),
-                        candidate: t.clone(),
-                        resolved: resolved.to_string_lossy().into_owned(),
-                    });
+        let relative: Vec<usize> = targets.iter().copied().filter(|&k| !texts[k].starts_with('/')).collect();
+        for &k in &relative {
+            let (idx, w) = args[k];
+            let fields = self.env.expand(w, false).map_err(|c| unresolved(&c, idx, &w.raw))?;
+            for cwd in self.env.cwds.clone() {
+                let base = match &link_dir {
+                    Some(d) => {
+                        let p = resolve(&cwd.join(d));
+                        if p.is_dir() { p } else { p.parent().map_or(p.clone(), Path::to_path_buf) }
+                    }
+                    None => cwd.clone(),
+                };
+                for f in &fields {
+                    let t: String = f.iter().map(|c| c.0).collect();
+                    let resolved = resolve(&base.join(&t));
+                    if !self.inside(&resolved) {
+                        return Err(Violation {
+                            reason: REASON_ESCAPE.into(),
+                            candidate: w.text(),
+                            resolved: resolved.to_string_lossy().into_owned(),
+                        });
+                    }
                 }
             }
+        }
+        for k in relative.into_iter().rev() {
+            args.remove(k);
         }
         Ok(())
     }

@@ -24,13 +24,18 @@ pub fn runs_code(name: &str) -> Option<&'static str> {
     })
 }
 
+/// Programs that never open their operands (their redirections are still
+/// checked): their arguments need not be paths, or even be known.
+pub fn opens_nothing(name: &str) -> bool {
+    ["echo", "printf", "true", "false", ":", "exit", "return", "break", "continue", "shift", "sleep", "wait"]
+        .contains(&name)
+}
+
 /// Interpreters: (option letters that take code from a string or stdin).
 pub fn interpreter(name: &str) -> Option<&'static str> {
     let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
     Some(match base {
-        "bash" | "sh" | "zsh" | "dash" | "ksh" | "mksh" | "ash" | "yash" | "fish" | "csh" | "tcsh" | "busybox" => {
-            "cis"
-        }
+        "bash" | "sh" | "zsh" | "dash" | "ksh" | "mksh" | "ash" | "yash" | "fish" | "csh" | "tcsh" => "cis",
         "python" | "pypy" => "c",
         "perl" => "eE",
         "ruby" | "irb" => "e",
@@ -53,7 +58,7 @@ pub fn wrapper(name: &str) -> Option<&'static [&'static str]> {
         "stdbuf" => &["-i", "-o", "-e"],
         "timeout" => &["-s", "-k", "--signal", "--kill-after"],
         "ionice" => &["-c", "-n", "-p"],
-        "taskset" => &[],
+        "taskset" | "busybox" => &[],
         _ => return None,
     })
 }
@@ -76,8 +81,9 @@ pub enum DirOp {
 }
 
 /// Reserved words that may precede a command.
-pub const RESERVED: [&str; 17] =
-    ["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "time", "[[", "]]", "esac", "in"];
+pub const RESERVED: [&str; 17] = [
+    "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "time", "[[", "]]", "esac", "in",
+];
 
 /// An awk program that can neither run commands nor read or write files
 /// other than its operands.

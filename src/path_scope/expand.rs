@@ -280,7 +280,15 @@ impl Env {
             // The operand keeps its own quoting; unquoted parts of a
             // double-quoted `${...}` are still double-quoted.
             let w: Vec<QChar> = word.iter().map(|&(c, q)| (c, if q == Q::Unq { mark_src(mark) } else { q })).collect();
-            self.params(&w, depth + 1)
+            let mut out = Vec::new();
+            for t in self.tilde(&w)? {
+                for alt in self.params(&t, depth + 1)? {
+                    // Unquoted text of an unquoted `${...}` is split like any
+                    // expansion result.
+                    out.push(alt.into_iter().map(|(c, q)| (c, if q == Q::Unq { Q::Exp } else { q })).collect());
+                }
+            }
+            Ok(out)
         };
         let mut out = Vec::new();
         for v in &values {

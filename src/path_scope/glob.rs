@@ -295,9 +295,8 @@ fn first_brace(w: &[QChar]) -> Brace {
     }
 }
 
-/// `x..y` or `x..y..n` where x and y are integers or single characters.
+/// `{x..y}` or `{x..y..n}`: any comma-less brace with `..` is taken as
+/// one (bash's endpoints may be any single character, `.` and `/` too).
 fn is_sequence(inner: &str) -> bool {
-    let parts: Vec<&str> = inner.split("..").collect();
-    let endpoint = |p: &str| p.chars().count() == 1 || p.trim_start_matches(['-', '+']).parse::<u64>().is_ok();
-    (parts.len() == 2 || parts.len() == 3) && endpoint(parts[0]) && endpoint(parts[1])
+    inner.contains("..")
 }

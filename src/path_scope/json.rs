@@ -230,7 +230,11 @@ mod tests {
         assert_eq!(keys_values(&deep), vec![(Some("file_path".into()), "/etc/passwd".into())]);
         assert_eq!(
             keys_values(r#"{"edits":[{"path":"a"},{"path":["b","c"]}]}"#),
-            vec![(Some("path".into()), "a".into()), (Some("path".into()), "b".into()), (Some("path".into()), "c".into())]
+            vec![
+                (Some("path".into()), "a".into()),
+                (Some("path".into()), "b".into()),
+                (Some("path".into()), "c".into())
+            ]
         );
     }
 

@@ -415,7 +415,9 @@ impl Lexer {
     fn number(&mut self, radix: u32, max: usize) -> Option<char> {
         let mut v: u32 = 0;
         let mut len = 0;
-        while len < max && let Some(d) = self.at(self.i).and_then(|c| c.to_digit(radix)) {
+        while len < max
+            && let Some(d) = self.at(self.i).and_then(|c| c.to_digit(radix))
+        {
             v = v * radix + d;
             self.i += 1;
             len += 1;

@@ -117,7 +117,11 @@ pub fn check_tool(
     };
     if !roots.iter().any(|r| cwd.starts_with(r)) {
         let shown = cwd.to_string_lossy().into_owned();
-        return Err(Violation { reason: "cwd is outside the workspace roots".into(), candidate: shown.clone(), resolved: shown });
+        return Err(Violation {
+            reason: "cwd is outside the workspace roots".into(),
+            candidate: shown.clone(),
+            resolved: shown,
+        });
     }
     let ps = kind == (Kind::Shell { ps: true });
     let mut checker = Checker::new(roots, cwd, ps);
