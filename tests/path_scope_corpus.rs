@@ -43,7 +43,7 @@ impl Sandbox {
     fn new() -> Self {
         let base = std::env::temp_dir().join(format!("claw-scope-corpus-{}", std::process::id()));
         let _ = fs::remove_dir_all(&base);
-        for d in ["root/src", "root/sub", "outside"] {
+        for d in ["root/src", "root/sub", "root/deep/er", "outside"] {
             fs::create_dir_all(base.join(d)).unwrap();
         }
         let base = base.canonicalize().unwrap();
@@ -53,6 +53,7 @@ impl Sandbox {
         fs::write(base.join("outside/secret.txt"), "secret").unwrap();
         std::os::unix::fs::symlink(base.join("outside"), base.join("root/link-out")).unwrap();
         std::os::unix::fs::symlink("sub", base.join("root/inner")).unwrap();
+        std::os::unix::fs::symlink("deep/er", base.join("root/l2")).unwrap();
         Sandbox(base)
     }
 }

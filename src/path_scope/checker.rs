@@ -10,7 +10,9 @@ use super::commands::{self, DirOp};
 use super::expand::{Env, Val};
 use super::glob::{Budget, Field, MAX_GLOB_ENTRIES, MAX_GLOB_TIME, glob};
 use super::lexer::{Op, Opaque, Q, Redir, Tok, Word, lex};
-use super::resolve::{REASON_PROVIDER, file_url_path, is_harmless_dev, is_provider_path, resolve, windows_kind};
+use super::resolve::{
+    REASON_PROVIDER, file_url_path, is_harmless_dev, is_provider_path, normalize, resolve, windows_kind,
+};
 
 /// Command substitutions nested deeper than this are refused.
 const MAX_DEPTH: usize = 32;
@@ -340,6 +342,16 @@ impl Checker {
         match name {
             "awk" | "gawk" | "mawk" | "nawk" => self.program_arg(&mut args, &["-f", "--file"], &["-v", "-F"], true)?,
             "sed" | "gsed" => self.program_arg(&mut args, &["-f", "--file"], &["-l"], false)?,
+            "vi" | "vim" | "nvim" | "ex" | "view" | "gvim" => {
+                if let Some(&(idx, w)) = args.iter().find(|(_, w)| commands::editor_command(name, &w.text())) {
+                    return Err(unresolved("editor command in the arguments", idx, &w.raw));
+                }
+            }
+            "git" => {
+                if let Some((idx, w)) = commands::git_unsafe_config(&args) {
+                    return Err(unresolved("git configuration that may run a command", idx, &w.raw));
+                }
+            }
             "find" | "gfind" => {
                 if let Some(&(idx, w)) =
                     args.iter().find(|(_, w)| ["-exec", "-execdir", "-ok", "-okdir"].contains(&w.text().as_str()))
@@ -699,8 +711,11 @@ impl Checker {
                     self.check_field(&f, idx, w)?;
                     for p in self.glob_all(&f, idx, &w.raw)? {
                         let p = if self.env.ps { p.replace('\\', "/") } else { p };
+                        // bash's `cd` is logical (`..` drops the last name of
+                        // $PWD), file access physical: keep both.
                         for cwd in &input {
                             out.push(resolve(&cwd.join(&p)));
+                            out.push(normalize(&cwd.join(&p)));
                         }
                     }
                 }
@@ -718,8 +733,9 @@ impl Checker {
         if new.is_empty() {
             return Err(unresolved("cd to an unknown directory", 1, &program.raw));
         }
+        let new = union(&new, &[]);
         for d in &new {
-            if !self.inside(d) {
+            if !self.inside(&resolve(d)) {
                 return Err(Violation {
                     reason: REASON_ESCAPE.into(),
                     candidate: program.raw.clone(),
@@ -807,15 +823,26 @@ impl Checker {
             return Ok(());
         }
         windows_as_written(w)?;
+        if let Some((_, start)) = w.assignment() {
+            // `make DIR=~/x`: bash expands `~` in assignment-like arguments.
+            let value = Word { chars: w.chars[start..].to_vec(), raw: w.raw.clone(), subs: Vec::new() };
+            for f in self.env.expand(&value, false).map_err(|c| unresolved(&c, idx, &w.raw))? {
+                self.check_field(&f, idx, w)?;
+            }
+        }
         let fields = self.env.expand(w, true).map_err(|c| unresolved(&c, idx, &w.raw))?;
         for f in fields {
-            let flag = f.first().is_some_and(|c| c.0 == '-') && f.len() > 1;
+            let text: String = f.iter().map(|c| c.0).collect();
+            if let Some(why) = commands::runs_command_option(&text) {
+                return Err(unresolved(why, idx, &w.raw));
+            }
+            let flag = text.starts_with('-') && f.len() > 1;
             let eq = f.iter().position(|c| c.0 == '=');
             if let Some(e) = eq {
                 self.check_field(&f[e + 1..], idx, w)?;
             }
             if flag {
-                let long = f.get(1).is_some_and(|c| c.0 == '-');
+                let long = text.starts_with("--");
                 if self.env.ps
                     && let Some(colon) = f.iter().position(|c| c.0 == ':')
                 {
@@ -823,8 +850,8 @@ impl Checker {
                 } else if !long && eq.is_none() && f.len() > 2 {
                     self.check_field(&f[2..], idx, w)?;
                 }
-                continue;
             }
+            // The whole word too: after `--`, `-x/../..` is an operand.
             self.check_field(&f, idx, w)?;
         }
         Ok(())

@@ -20,6 +20,10 @@ pub fn runs_code(name: &str) -> Option<&'static str> {
         "shopt" => "shopt changes how words expand",
         "function" => "function definition",
         "enable" => "enable loads builtins from files",
+        "script" | "flock" | "sg" | "runcon" | "systemd-run" | "nsenter" | "unshare" | "setpriv" | "chronic" => {
+            "runs a command given as a string or with options not modelled"
+        }
+        "strace" | "ltrace" | "gdb" | "valgrind" | "perf" => "runs a command under a tracer",
         _ => return None,
     })
 }
@@ -29,6 +33,57 @@ pub fn runs_code(name: &str) -> Option<&'static str> {
 pub fn opens_nothing(name: &str) -> bool {
     ["echo", "printf", "true", "false", ":", "exit", "return", "break", "continue", "shift", "sleep", "wait"]
         .contains(&name)
+}
+
+/// Options, of any program, that name a command to run: `--to-command`,
+/// `--use-compress-program`, `--rsh`, `--pre`, `--exec`, `--editor`, ...
+pub fn runs_command_option(word: &str) -> Option<&'static str> {
+    let name = word.split('=').next().unwrap_or("").to_ascii_lowercase();
+    if !name.starts_with("--") {
+        return None;
+    }
+    let hit = ["command", "exec", "program", "pager", "editor", "shell", "hook", "filter", "rsh", "proxy", "askpass"]
+        .iter()
+        .any(|k| name.contains(k))
+        || name == "--pre";
+    hit.then_some("option that names a command to run")
+}
+
+/// `git -c KEY=VALUE` and `git config KEY VALUE` for a key that may run a
+/// command (`core.pager`, `alias.*`, `core.sshCommand`, ...): the first
+/// such word. Only keys known to be inert are let through.
+pub fn git_unsafe_config<'w>(args: &[(usize, &'w super::lexer::Word)]) -> Option<(usize, &'w super::lexer::Word)> {
+    const INERT: [&str; 12] = [
+        "user.",
+        "color.",
+        "advice.",
+        "init.defaultbranch",
+        "commit.gpgsign",
+        "tag.gpgsign",
+        "core.quotepath",
+        "pull.rebase",
+        "pull.ff",
+        "log.",
+        "push.default",
+        "safe.directory",
+    ];
+    let inert = |key: &str| {
+        let k = key.to_ascii_lowercase();
+        INERT.iter().any(|p| k.starts_with(p) || k == p.trim_end_matches('.'))
+    };
+    let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
+    for (k, t) in texts.iter().enumerate() {
+        let key = texts.get(k + 1).map(|kv| kv.split('=').next().unwrap_or(""));
+        if (t == "-c" || t == "--config-env") && key.is_some_and(|key| !inert(key)) {
+            return Some(args[k + 1]);
+        }
+    }
+    let sub = texts.iter().position(|t| t == "config")?;
+    let operands: Vec<usize> = (sub + 1..texts.len()).filter(|&j| !texts[j].starts_with('-')).collect();
+    match operands.as_slice() {
+        [key, _, ..] if !inert(&texts[*key]) => Some(args[*key]),
+        _ => None,
+    }
 }
 
 /// Interpreters: (option letters that take code from a string or stdin).
@@ -58,9 +113,16 @@ pub fn wrapper(name: &str) -> Option<&'static [&'static str]> {
         "stdbuf" => &["-i", "-o", "-e"],
         "timeout" => &["-s", "-k", "--signal", "--kill-after"],
         "ionice" => &["-c", "-n", "-p"],
-        "taskset" | "busybox" => &[],
+        "taskset" | "busybox" | "coproc" => &[],
         _ => return None,
     })
+}
+
+/// Editors run ex commands given as `+cmd`, `-c cmd`, `--cmd cmd`,
+/// `-S file`: is this word one?
+pub fn editor_command(name: &str, word: &str) -> bool {
+    ["vi", "vim", "nvim", "ex", "view", "gvim"].contains(&name)
+        && (word.starts_with('+') || ["-c", "--cmd", "-S", "-s", "-u", "--eval"].contains(&word))
 }
 
 /// `cd`-like commands (bash and PowerShell names).
