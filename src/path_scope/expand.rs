@@ -213,7 +213,7 @@ impl Env {
             let values = |vals: Vec<Option<String>>| -> Alts {
                 vals.iter().map(|v| lit(v.as_deref().unwrap_or(""), mark)).collect()
             };
-            let next = word.get(i + 1).map(|c| c.0);
+            let next = word.get(i + 1).filter(|c| matches!(c.1, Q::Unq | Q::Dq)).map(|c| c.0);
             let (alts, consumed): (Alts, usize) = match next {
                 Some('{') => match matching_brace(word, i + 1) {
                     Some(close) => (self.braced(&word[i + 2..close], mark, depth)?, close + 1 - i),
@@ -333,7 +333,7 @@ fn matching_brace(word: &[QChar], open: usize) -> Option<usize> {
         match c {
             '{' => depth += 1,
             '}' => {
-                depth -= 1;
+                depth = depth.checked_sub(1)?;
                 if depth == 0 {
                     return Some(j);
                 }
