@@ -495,3 +495,146 @@ fn json_content_fields_are_not_paths() {
     assert!(check("FileWriteTool", bad, &roots, None).is_err());
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn refusals_name_the_construct_and_the_word() {
+    let sb = Sandbox::new("reasons");
+    let cases = [
+        ("cat $(echo x)", "cannot resolve statically: command substitution in word 2"),
+        ("cat notes.txt `echo x`", "cannot resolve statically: command substitution in word 3"),
+        ("X=$(date); cat $X", "cannot resolve statically: $X set by command substitution in word 2"),
+        ("bash -c 'ls'", "cannot resolve statically: bash -c runs code from a string in word 2"),
+        ("echo ls | sh", "cannot resolve statically: sh reading code from standard input in word 1"),
+        ("cat ${PWD%/*}", "cannot resolve statically: parameter expansion operator ${PWD%/…} in word 2"),
+        ("cat $BASH", "cannot resolve statically: shell variable $BASH in word 2"),
+        ("cd -", "cannot resolve statically: $OLDPWD before any cd in word 2"),
+        ("cat $'\\x2fetc'", REASON_ESCAPE_PREFIX),
+        ("cat {1..3}", "cannot resolve statically: brace sequence expression in word 2"),
+        ("cat <<EOF\n$(id)\nEOF", "cannot resolve statically: command substitution in a here-document body"),
+    ];
+    for (payload, reason) in cases {
+        let v = denied(bash(&sb, payload), payload);
+        assert!(v.reason.starts_with(reason), "payload {payload:?}: {v:?}");
+    }
+    // `$'\x2fetc'` is decoded exactly: it is `/etc`.
+    assert_eq!(denied(bash(&sb, "cat $'\\x2fetc'"), "ansi-c").resolved, "/etc");
+}
+
+const REASON_ESCAPE_PREFIX: &str = "path escapes the workspace roots";
+
+#[test]
+fn binary_refusal_in_json_mode_is_one_envelope_and_no_stderr() {
+    let sb = Sandbox::new("json-refusal");
+    let root = sb.root();
+    for payload in ["cat $(id)", "bash -c ls", "cat /etc/passwd", "cat /*/*/*/*/*/*/*/*"] {
+        let out =
+            claw(&sb, &["exec-tool", "BashTool", payload, "--workspace-root", &root, "--output-format", "json"], &[]);
+        assert_eq!(out.status.code(), Some(1), "{payload}");
+        assert!(out.stderr.is_empty(), "{payload}: {}", String::from_utf8_lossy(&out.stderr));
+        let text = stdout(&out);
+        assert_eq!(text.lines().count(), 1, "{payload}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["error"]["kind"], "permission_denied", "{payload}");
+    }
+}
+
+#[test]
+fn cd_is_tracked() {
+    let sb = Sandbox::new("cd");
+    assert_allowed(&sb, "cd sub && cat a.txt ../notes.txt");
+    assert_allowed(&sb, "(cd sub && ls) && cat notes.txt");
+    assert_allowed(&sb, "pushd sub && cat a.txt && popd && cat notes.txt");
+    // After `;` the cd may have failed: both directories are checked.
+    assert!(bash(&sb, "cd sub; cat ../../outside/secret.txt").is_err());
+    assert!(bash(&sb, "cd sub || true; cat ../notes.txt ../../x").is_err());
+    assert!(bash(&sb, "cd sub && cd - && cat ../outside/secret.txt").is_err());
+    assert!(bash(&sb, "cd").is_err(), "cd with HOME outside the root");
+    assert!(bash(&sb, "for d in sub; do cd $d; done").is_err());
+}
+
+#[test]
+fn home_unset_means_the_passwd_home() {
+    let sb = Sandbox::new("nohome");
+    let root = sb.root();
+    let passwd = fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let uid = fs::read_to_string("/proc/self/status").ok().and_then(|s| {
+        s.lines().find(|l| l.starts_with("Uid:")).and_then(|l| l.split_whitespace().nth(1).map(String::from))
+    });
+    let Some(home) = uid.and_then(|u| {
+        passwd
+            .lines()
+            .map(|l| l.split(':').collect::<Vec<_>>())
+            .find(|f| f.len() >= 6 && f[2] == u)
+            .map(|f| f[5].to_string())
+    }) else {
+        println!("skipped: no passwd entry for this user");
+        return;
+    };
+    for env in [vec![("HOME", "")], vec![]] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_claw"));
+        cmd.args(["exec-tool", "BashTool", "cat ~/x", "--workspace-root", &root]).current_dir(&sb.base);
+        cmd.env_remove("HOME");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stdout(&out).contains(&format!("resolved='{}/x'", home.trim_end_matches('/'))), "{}", stdout(&out));
+    }
+}
+
+#[test]
+fn a_deleted_cwd_never_makes_a_relative_root_slash() {
+    let sb = Sandbox::new("gone");
+    let gone = sb.p("gone");
+    fs::create_dir_all(&gone).unwrap();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "cd '{}' && rmdir '{}' && exec '{}' exec-tool BashTool 'cat /etc/passwd' --workspace-root .",
+            gone.display(),
+            gone.display(),
+            env!("CARGO_BIN_EXE_claw")
+        ))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = child.wait().unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut text).unwrap();
+    assert_eq!(out.code(), Some(1), "{text}");
+    assert!(text.contains("current directory is gone"), "{text}");
+}
+
+#[test]
+fn globs_are_bounded() {
+    let sb = Sandbox::new("globs");
+    sb.symlink(Path::new("."), "root/a");
+    sb.symlink(Path::new("."), "root/b");
+    let deep = format!("cat {}", vec!["*"; 20].join("/"));
+    let v = denied(bash(&sb, &deep), "20-level glob under self-links");
+    assert!(v.reason.contains("glob expansion past its budget"), "{v:?}");
+    assert!(bash(&sb, "cat /*/*/*/*/*/*/*/*").is_err());
+    // A small glob under the same links is expanded and allowed.
+    assert_allowed(&sb, "cat a/b/*.txt");
+}
+
+#[test]
+fn json_is_read_like_its_consumers_read_it() {
+    let sb = Sandbox::new("lenient");
+    let bad = [
+        r#"{"a": "\ud800", "file_path": "/etc/passwd"}"#.to_string(),
+        r#"{"n": 1e400, "file_path": "/etc/passwd"}"#.to_string(),
+        r#"{"file_path": "notes.txt", "file_path": "/etc/passwd"}"#.to_string(),
+        "\u{feff}{\"file_path\": \"/etc/passwd\"}".to_string(),
+        format!("{}{{\"file_path\": \"/etc/passwd\"}}{}", "[".repeat(1000), "]".repeat(1000)),
+        r#"{"file_path": "/etc/passwd""#.to_string(),
+    ];
+    for payload in &bad {
+        for tool in ["FileReadTool", "BashTool", "GrepTool", "AgentTool"] {
+            assert!(check(tool, payload, &sb.roots(), None).is_err(), "{tool} {payload:.60}");
+        }
+    }
+    let ok = r#"{"file_path": "notes.txt", "content": "/etc/passwd", "n": 1e400, "x": "\ud800"}"#;
+    assert_eq!(check("FileWriteTool", ok, &sb.roots(), None), Ok(()));
+}

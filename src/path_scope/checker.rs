@@ -597,10 +597,8 @@ impl Checker {
                 k += 1;
                 continue;
             }
-            if name.starts_with("deno") || name.starts_with("bun") {
-                if t == "eval" {
-                    return Err(unresolved(&format!("{name} eval runs code from a string"), idx, &w.raw));
-                }
+            if (name.starts_with("deno") || name.starts_with("bun")) && t == "eval" {
+                return Err(unresolved(&format!("{name} eval runs code from a string"), idx, &w.raw));
             }
             return Ok(());
         }
