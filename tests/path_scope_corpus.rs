@@ -54,6 +54,7 @@ impl Sandbox {
         std::os::unix::fs::symlink(base.join("outside"), base.join("root/link-out")).unwrap();
         std::os::unix::fs::symlink("sub", base.join("root/inner")).unwrap();
         std::os::unix::fs::symlink("deep/er", base.join("root/l2")).unwrap();
+        std::os::unix::fs::symlink(base.join("outside"), base.join("root/sub/link")).unwrap();
         Sandbox(base)
     }
 }

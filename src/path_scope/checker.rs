@@ -11,7 +11,7 @@ use super::expand::{Env, Val};
 use super::glob::{Budget, Field, MAX_GLOB_ENTRIES, MAX_GLOB_TIME, glob};
 use super::lexer::{Op, Opaque, Q, Redir, Tok, Word, lex};
 use super::resolve::{
-    REASON_PROVIDER, file_url_path, is_harmless_dev, is_provider_path, normalize, resolve, windows_kind,
+    REASON_PROVIDER, file_url_path, is_harmless_dev, is_provider_path, normalize, resolve_with, windows_kind,
 };
 
 /// Command substitutions nested deeper than this are refused.
@@ -81,6 +81,8 @@ pub struct Checker {
     saw_case: bool,
     /// The current command surely runs, in this shell.
     definite: bool,
+    /// Symlinks the payload makes: (link path, target), later ones win.
+    links: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Checker {
@@ -96,6 +98,7 @@ impl Checker {
             nest: 0,
             saw_case: false,
             definite: false,
+            links: Vec::new(),
         }
     }
 
@@ -215,7 +218,7 @@ impl Checker {
             match sub.kind {
                 Opaque::Arithmetic => self.arithmetic(&sub.text)?,
                 Opaque::Command | Opaque::Process => self.subshell(&sub.text)?,
-                Opaque::Locale => {}
+                Opaque::Locale | Opaque::Byte | Opaque::Unicode => {}
             }
         }
         Ok(())
@@ -346,6 +349,11 @@ impl Checker {
                 if let Some(&(idx, w)) = args.iter().find(|(_, w)| commands::editor_command(name, &w.text())) {
                     return Err(unresolved("editor command in the arguments", idx, &w.raw));
                 }
+            }
+            _ if commands::exec_option(name, &args.iter().map(|a| a.1.text()).collect::<Vec<_>>()).is_some() => {
+                let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
+                let k = commands::exec_option(name, &texts).unwrap_or(0);
+                return Err(unresolved("option that names a command to run", args[k].0, &args[k].1.raw));
             }
             "git" => {
                 if let Some((idx, w)) = commands::git_unsafe_config(&args) {
@@ -580,6 +588,23 @@ impl Checker {
                 k += 1;
                 continue;
             }
+            if commands::INTERPRETER_VALUE_OPTS.contains(&t.as_str()) {
+                k += 2;
+                continue;
+            }
+            if t.starts_with('+') && t.len() > 1 {
+                k += 1;
+                continue;
+            }
+            if ps
+                && name.starts_with("powershell")
+                && !args[..k].iter().any(|(_, w)| {
+                    let f = w.text().to_lowercase();
+                    f == "-file" || f == "-f"
+                })
+            {
+                return Err(unresolved("powershell runs a positional argument as a command", idx, &w.raw));
+            }
             if let Some(opts) = t.strip_prefix('-') {
                 let code = if ps {
                     let lower = opts.to_lowercase();
@@ -679,9 +704,8 @@ impl Checker {
         }
         let target = args.iter().find(|(_, w)| {
             let t = w.text();
-            !(t.starts_with('-') && t.len() > 1 && t != "--")
+            !(t.starts_with('-') && t.len() > 1)
         });
-        let target = target.filter(|(_, w)| w.text() != "--");
         let new: Vec<PathBuf> = match (op, target) {
             (DirOp::Pop, _) => match self.dirstack.pop() {
                 Some(d) => d,
@@ -712,7 +736,7 @@ impl Checker {
                         // bash's `cd` is logical (`..` drops the last name of
                         // $PWD), file access physical: keep both.
                         for cwd in &input {
-                            out.push(resolve(&cwd.join(&p)));
+                            out.push(self.resolve(&cwd.join(&p)));
                             out.push(normalize(&cwd.join(&p)));
                         }
                     }
@@ -725,7 +749,7 @@ impl Checker {
                 for f in &fields {
                     self.check_field(f, 1, &home)?;
                 }
-                fields.iter().map(|f| resolve(Path::new(&f.iter().map(|c| c.0).collect::<String>()))).collect()
+                fields.iter().map(|f| self.resolve(Path::new(&f.iter().map(|c| c.0).collect::<String>()))).collect()
             }
         };
         if new.is_empty() {
@@ -733,7 +757,7 @@ impl Checker {
         }
         let new = union(&new, &[]);
         for d in &new {
-            if !self.inside(&resolve(d)) {
+            if !self.inside(&self.resolve(d)) {
                 return Err(Violation {
                     reason: REASON_ESCAPE.into(),
                     candidate: program.raw.clone(),
@@ -790,14 +814,14 @@ impl Checker {
             for cwd in self.env.cwds.clone() {
                 let base = match &link_dir {
                     Some(d) => {
-                        let p = resolve(&cwd.join(d));
+                        let p = self.resolve(&cwd.join(d));
                         if p.is_dir() { p } else { p.parent().map_or(p.clone(), Path::to_path_buf) }
                     }
                     None => cwd.clone(),
                 };
                 for f in &fields {
                     let t: String = f.iter().map(|c| c.0).collect();
-                    let resolved = resolve(&base.join(&t));
+                    let resolved = self.resolve(&base.join(&t));
                     if !self.inside(&resolved) {
                         return Err(Violation {
                             reason: REASON_ESCAPE.into(),
@@ -806,6 +830,21 @@ impl Checker {
                         });
                     }
                 }
+            }
+        }
+        // Later paths go through the new links.
+        for &k in targets {
+            let target = PathBuf::from(&texts[k]);
+            let name = target.file_name().map(PathBuf::from).unwrap_or_default();
+            for cwd in self.env.cwds.clone() {
+                let link = match &link_dir {
+                    Some(d) => {
+                        let p = self.resolve(&cwd.join(d));
+                        if p.is_dir() { p.join(&name) } else { p }
+                    }
+                    None => cwd.join(&name),
+                };
+                self.links.push((link, target.clone()));
             }
         }
         for k in relative.into_iter().rev() {
@@ -868,10 +907,21 @@ impl Checker {
 
     /// A JSON path value: checked as written and as a shell would expand it.
     pub fn check_json_path(&mut self, value: &str) -> Result<(), Violation> {
-        let literal: Field = value.chars().map(|c| (c, false)).collect();
-        let w = Word::literal(value);
-        self.check_field(&literal, 0, &w)?;
+        let value: String = value.chars().filter(|c| *c != '\0').collect();
+        let w = Word::literal(&value);
+        self.check_literal(&w, 0)?;
         self.check_word(&w, 0)
+    }
+
+    /// The word's text as a file API would take it: no expansion.
+    pub fn check_literal(&mut self, w: &Word, idx: usize) -> Result<(), Violation> {
+        let literal: Field = w.text().chars().map(|c| (c, false)).collect();
+        self.check_field(&literal, idx, w)
+    }
+
+    /// Resolve with the links the payload made so far.
+    fn resolve(&self, path: &Path) -> PathBuf {
+        resolve_with(path, &self.links)
     }
 
     fn inside(&self, resolved: &Path) -> bool {
@@ -883,6 +933,12 @@ impl Checker {
         let s: String = field.iter().map(|c| c.0).collect();
         if s.is_empty() {
             return Ok(());
+        }
+        if let Some(nul) = field.iter().position(|c| c.0 == '\0') {
+            // A C string ends at the NUL; bash drops NULs from its input.
+            let stripped: Field = field.iter().copied().filter(|c| c.0 != '\0').collect();
+            self.check_field(&field[..nul], idx, w)?;
+            return self.check_field(&stripped, idx, w);
         }
         let candidate = || w.text();
         let mut field: Field = field.to_vec();
@@ -905,6 +961,11 @@ impl Checker {
                 }
             }
         }
+        if field.windows(2).any(|p| p[0] == ('[', true) && matches!(p[1].0, '[' | ':' | '=' | '.'))
+            || field.windows(3).any(|p| p[0] == ('[', true) && matches!(p[1].0, '!' | '^') && p[2].0 == '[')
+        {
+            return Err(unresolved("character class in a glob", idx, &w.raw));
+        }
         for cwd in self.env.cwds.clone() {
             let paths = match glob(&field, &cwd, &mut self.budget) {
                 Err(()) => return Err(self.budget_violation(idx, &w.raw)),
@@ -919,7 +980,7 @@ impl Checker {
                 if !self.budget.spend(1) {
                     return Err(self.budget_violation(idx, &w.raw));
                 }
-                let resolved = resolve(&abs);
+                let resolved = self.resolve(&abs);
                 if !self.inside(&resolved) {
                     return Err(Violation {
                         reason: REASON_ESCAPE.to_string(),

@@ -24,6 +24,7 @@ pub fn runs_code(name: &str) -> Option<&'static str> {
             "runs a command given as a string or with options not modelled"
         }
         "strace" | "ltrace" | "gdb" | "valgrind" | "perf" => "runs a command under a tracer",
+        "entr" => "entr runs a command given as words or a string",
         _ => return None,
     })
 }
@@ -42,9 +43,12 @@ pub fn runs_command_option(word: &str) -> Option<&'static str> {
     if !name.starts_with("--") {
         return None;
     }
-    let hit = ["command", "exec", "program", "pager", "editor", "shell", "hook", "filter", "rsh", "proxy", "askpass"]
-        .iter()
-        .any(|k| name.contains(k))
+    let hit = [
+        "command", "exec", "program", "pager", "editor", "shell", "hook", "filter", "rsh", "proxy", "askpass", "eval",
+        "call",
+    ]
+    .iter()
+    .any(|k| name.contains(k))
         || name == "--pre";
     hit.then_some("option that names a command to run")
 }
@@ -86,6 +90,30 @@ pub fn git_unsafe_config<'w>(args: &[(usize, &'w super::lexer::Word)]) -> Option
     }
 }
 
+/// Interpreter options that take the next word as their value.
+pub const INTERPRETER_VALUE_OPTS: [&str; 12] =
+    ["-o", "+o", "-O", "+O", "--rcfile", "--init-file", "-W", "-X", "-r", "--require", "--loader", "--import"];
+
+/// Short options that name a command to run, per program: the index of the
+/// first one in `args`.
+pub fn exec_option(name: &str, args: &[String]) -> Option<usize> {
+    let opts: &[&str] = match name {
+        "fd" | "fdfind" => &["-x", "-X"],
+        "npx" | "npm" | "pnpm" | "yarn" => &["-c"],
+        "rsync" => &["-e"],
+        "tar" | "bsdtar" => &["-I", "-F"],
+        "man" => &["-P"],
+        "zip" => &["-TT"],
+        "emacs" | "emacsclient" => &["-eval", "--eval", "-f", "--funcall", "-e"],
+        "ssh" | "scp" | "sftp" => &["-o"],
+        _ => return None,
+    };
+    args.iter().position(|a| {
+        opts.iter().any(|o| a == o || (a.starts_with(o) && o.len() == 2 && !a.starts_with("--")))
+            || a.to_ascii_lowercase().contains("command=")
+    })
+}
+
 /// Interpreters: (option letters that take code from a string or stdin).
 pub fn interpreter(name: &str) -> Option<&'static str> {
     let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
@@ -113,7 +141,7 @@ pub fn wrapper(name: &str) -> Option<&'static [&'static str]> {
         "stdbuf" => &["-i", "-o", "-e"],
         "timeout" => &["-s", "-k", "--signal", "--kill-after"],
         "ionice" => &["-c", "-n", "-p"],
-        "taskset" | "busybox" | "coproc" => &[],
+        "taskset" | "busybox" | "toybox" | "coproc" => &[],
         _ => return None,
     })
 }

@@ -27,6 +27,10 @@ pub enum Opaque {
     Process,
     Arithmetic,
     Locale,
+    /// `$'\xff'`: a byte that is not a character.
+    Byte,
+    /// PowerShell's `` `u{…} `` escape.
+    Unicode,
 }
 
 impl Opaque {
@@ -36,6 +40,8 @@ impl Opaque {
             Opaque::Process => "process substitution",
             Opaque::Arithmetic => "arithmetic expansion",
             Opaque::Locale => "locale-translated string $\"…\"",
+            Opaque::Byte => "non-ASCII byte escape in $'…'",
+            Opaque::Unicode => "PowerShell `u{…} escape",
         }
     }
 }
@@ -390,11 +396,19 @@ impl Lexer {
                     self.i += 1;
                     ctl
                 }
-                '0'..='7' => {
-                    self.i -= 1;
-                    self.number(8, 3)
+                '0'..='7' | 'x' => {
+                    if e != 'x' {
+                        self.i -= 1;
+                    }
+                    match self.number(if e == 'x' { 16 } else { 8 }, if e == 'x' { 2 } else { 3 }) {
+                        // A byte past ASCII is not the character of that code.
+                        Some(b) if !b.is_ascii() => {
+                            self.cur.push(('\0', Q::Opaque(Opaque::Byte)));
+                            continue;
+                        }
+                        other => other,
+                    }
                 }
-                'x' => self.number(16, 2),
                 'u' => self.number(16, 4),
                 'U' => self.number(16, 8),
                 _ => {
@@ -403,6 +417,12 @@ impl Lexer {
                 }
             };
             match decoded {
+                // bash ends the string at a NUL.
+                Some('\0') => {
+                    while self.i < n && self.s[self.i] != '\'' {
+                        self.i += if self.s[self.i] == '\\' { 2 } else { 1 };
+                    }
+                }
                 Some(d) => self.cur.push((d, Q::Lit)),
                 // `\x` with no digits stays as written.
                 None => self.cur.extend([('\\', Q::Lit), (e, Q::Lit)]),
@@ -442,7 +462,25 @@ impl Lexer {
                 }
                 self.i += 2;
             } else if self.ps && c == '`' && next.is_some() {
-                self.cur.push((next.unwrap_or('`'), Q::Lit));
+                let escaped = match next.unwrap_or('`') {
+                    '0' => '\0',
+                    'a' => '\x07',
+                    'b' => '\x08',
+                    'e' => '\x1b',
+                    'f' => '\x0c',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    'v' => '\x0b',
+                    'u' => {
+                        self.cur.push(('\0', Q::Opaque(Opaque::Unicode)));
+                        '\0'
+                    }
+                    other => other,
+                };
+                if escaped != '\0' || next != Some('u') {
+                    self.cur.push((escaped, Q::Lit));
+                }
                 self.i += 2;
             } else if c == '$' && next == Some('(') {
                 let kind = if self.at(self.i + 2) == Some('(') { Opaque::Arithmetic } else { Opaque::Command };

@@ -124,7 +124,15 @@ pub fn check_tool(
         });
     }
     let ps = kind == (Kind::Shell { ps: true });
-    let mut checker = Checker::new(roots, cwd, ps);
+    // bash drops NUL bytes from its input; a path API rejects them.
+    let stripped: String;
+    let payload = if payload.contains('\0') {
+        stripped = payload.chars().filter(|c| *c != '\0').collect();
+        stripped.as_str()
+    } else {
+        payload
+    };
+    let mut checker = Checker::new(roots.clone(), cwd.clone(), ps);
     let glob_tool = name.to_lowercase().contains("glob") || source_hint.contains("/GlobTool/");
 
     let Some(entries) = json::entries(payload) else {
@@ -138,6 +146,7 @@ pub fn check_tool(
     };
     let mut bases = Vec::new();
     let mut patterns = Vec::new();
+    let mut commands = Vec::new();
     for e in &entries {
         let key = e.key.as_deref().unwrap_or("");
         let path_key = e.key.is_none() || tools::is_path_key(key);
@@ -147,11 +156,20 @@ pub fn check_tool(
         }
         if matches!(kind, Kind::Shell { .. }) && key.eq_ignore_ascii_case("command") {
             checker.check_line(&e.value)?;
+            commands.push(e.value.clone());
         } else if path_key || url {
             checker.check_json_path(&e.value)?;
             bases.push(e.value.clone());
         } else if glob_tool && key.eq_ignore_ascii_case("pattern") {
             patterns.push(e.value.clone());
+        }
+    }
+    // A command runs in the directory its payload names (`cwd`,
+    // `directory`, ...): check it from there too.
+    for b in &bases {
+        for c in &commands {
+            let dir = resolve::resolve(&cwd.join(b));
+            Checker::new(roots.clone(), dir, ps).check_line(c)?;
         }
     }
     for p in &patterns {
@@ -171,7 +189,10 @@ fn file_words(checker: &mut Checker, payload: &str) -> Result<(), Violation> {
     }
     for (i, tok) in lexed.toks.iter().enumerate() {
         match tok {
-            lexer::Tok::Word(w) => checker.check_word(w, i + 1)?,
+            lexer::Tok::Word(w) => {
+                checker.check_literal(w, i + 1)?;
+                checker.check_word(w, i + 1)?;
+            }
             lexer::Tok::Arith(t) => return Err(unresolved("arithmetic command", i + 1, t)),
             _ => {}
         }

@@ -87,6 +87,12 @@ pub fn is_harmless_dev(path: &Path) -> bool {
 /// symlink (dangling ones too), let `..` pop what has been resolved so far,
 /// and keep components that don't exist as they are.
 pub fn resolve(path: &Path) -> PathBuf {
+    resolve_with(path, &[])
+}
+
+/// [`resolve`], with `links` (link path, target) made by the payload
+/// itself taking precedence over the file system.
+pub fn resolve_with(path: &Path, links: &[(PathBuf, PathBuf)]) -> PathBuf {
     fn push_components(pending: &mut Vec<OsString>, path: &Path) {
         let comps: Vec<OsString> = path
             .components()
@@ -112,6 +118,18 @@ pub fn resolve(path: &Path) -> PathBuf {
             continue;
         }
         cur.push(&c);
+        if let Some((_, target)) = links.iter().rev().find(|(link, _)| *link == cur)
+            && hops < MAX_SYMLINKS
+        {
+            hops += 1;
+            cur.pop();
+            if target.is_absolute() {
+                cur = PathBuf::from("/");
+            }
+            push_components(&mut pending, target);
+            missing = 0;
+            continue;
+        }
         if missing > 0 {
             missing += 1;
             continue;
