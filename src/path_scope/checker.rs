@@ -516,6 +516,26 @@ impl Checker {
         if values.is_empty() {
             values.push(Some(String::new()));
         }
+        if w.chars.get(start.wrapping_sub(2)) == Some(&('+', Q::Unq)) {
+            // `X+=v` appends to every value X may have.
+            let old = match self.env.lookup(&name) {
+                Ok(old) => old,
+                Err(why) => {
+                    self.env.vars.insert(name, Val::Unknown(why));
+                    return Ok(());
+                }
+            };
+            let mut joined = Vec::new();
+            for o in &old {
+                for v in &values {
+                    let text = format!("{}{}", o.as_deref().unwrap_or(""), v.as_deref().unwrap_or(""));
+                    let field: Field = text.chars().map(|c| (c, false)).collect();
+                    self.check_field(&field, idx, w)?;
+                    joined.push(Some(text));
+                }
+            }
+            values = joined;
+        }
         self.set_var(&name, values);
         Ok(())
     }

@@ -29,6 +29,16 @@ pub fn entries(text: &str) -> Option<Vec<Entry>> {
     (p.i == p.s.len()).then_some(out)
 }
 
+/// A payload that is one JSON string (`"cat /etc/passwd"`): its value.
+pub fn string_scalar(text: &str) -> Option<String> {
+    let s: Vec<char> = text.trim_start_matches('\u{feff}').chars().collect();
+    let mut p = Parser { s, i: 0 };
+    p.ws();
+    let (value, _) = p.string()?;
+    p.ws();
+    (p.i == p.s.len()).then_some(value)
+}
+
 struct Parser {
     s: Vec<char>,
     i: usize,

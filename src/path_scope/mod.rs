@@ -135,6 +135,15 @@ pub fn check_tool(
     let mut checker = Checker::new(roots.clone(), cwd.clone(), ps);
     let glob_tool = name.to_lowercase().contains("glob") || source_hint.contains("/GlobTool/");
 
+    if let Some(decoded) = json::string_scalar(payload) {
+        // A consumer that decodes JSON sees the string's value.
+        let mut decoded_checker = Checker::new(roots.clone(), cwd.clone(), ps);
+        match kind {
+            Kind::Shell { .. } => decoded_checker.check_line(&decoded)?,
+            Kind::File => decoded_checker.check_json_path(&decoded)?,
+            Kind::Other => {}
+        }
+    }
     let Some(entries) = json::entries(payload) else {
         let body = payload.trim_start_matches('\u{feff}').trim_start();
         return match kind {

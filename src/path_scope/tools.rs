@@ -13,7 +13,8 @@
 //! Path keys are matched on the lowercased key with `_` and `-` removed:
 //! it ends with `path`, `paths`, `file`, `files`, `filename`, `filenames`,
 //! `dir`, `dirs`, `directory`, `directories`, `folder`, `cwd` or `root`,
-//! or is `uri`/`url` holding a `file:` URL. Content keys (`content`,
+//! or is one of `src`, `dst`, `dest`, `destination`, `source`, `target`,
+//! `workdir`, `location`, or is `uri`/`url` holding a `file:` URL. Content keys (`content`,
 //! `file_text`, `old_string`, ...) are not paths.
 
 /// How a tool's payload is read.
@@ -75,7 +76,8 @@ pub fn is_path_key(key: &str) -> bool {
         "cwd",
         "root",
     ];
-    ENDINGS.iter().any(|e| k.ends_with(e))
+    const EXACT: [&str; 8] = ["src", "dst", "dest", "destination", "source", "target", "workdir", "location"];
+    ENDINGS.iter().any(|e| k.ends_with(e)) || EXACT.contains(&k.as_str())
 }
 
 /// Keys whose value is a path only when it is a `file:` URL.
