@@ -638,3 +638,37 @@ fn json_is_read_like_its_consumers_read_it() {
     let ok = r#"{"file_path": "notes.txt", "content": "/etc/passwd", "n": 1e400, "x": "\ud800"}"#;
     assert_eq!(check("FileWriteTool", ok, &sb.roots(), None), Ok(()));
 }
+
+#[test]
+fn every_inventory_tool_is_scoped_by_its_family() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference_data");
+    let Ok(text) = fs::read_to_string(data.join("tools_snapshot.json")) else {
+        println!("skipped: ../shared/reference_data is absent");
+        return;
+    };
+    let tools: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let sb = Sandbox::new("inventory");
+    let root = sb.root();
+    let mut checked = 0;
+    for tool in &tools {
+        let (name, hint) = (tool["name"].as_str().unwrap(), tool["source_hint"].as_str().unwrap());
+        let family = hint.split('/').nth(1).unwrap_or("");
+        // Every tool's JSON path keys are checked; shell families also check commands.
+        let payloads: Vec<&str> = match family {
+            "BashTool" | "PowerShellTool" | "REPLTool" => vec!["cat /etc/passwd", r#"{"command": "cat /etc/passwd"}"#],
+            "FileReadTool" | "FileWriteTool" | "FileEditTool" | "NotebookEditTool" | "GlobTool" | "GrepTool"
+            | "LSPTool" => {
+                vec!["/etc/passwd", r#"{"file_path": "/etc/passwd"}"#]
+            }
+            _ => vec![r#"{"input": {"cwd": "/etc"}}"#],
+        };
+        for payload in payloads {
+            let args = ["exec-tool", name, payload, "--workspace-root", &root, "--output-format", "json"];
+            let out = claw(&sb, &args, &[("CLAW_REFERENCE_DATA", &data.to_string_lossy())]);
+            let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+            assert_eq!(v["error"]["kind"], "permission_denied", "{name} ({hint}) {payload}: {v}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 150, "{checked}");
+}

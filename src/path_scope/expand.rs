@@ -191,6 +191,7 @@ impl Env {
                 None => Err("$OLDPWD before any cd".into()),
             },
             "IFS" => Err("$IFS".into()),
+            "_" => Err("special parameter $_".into()),
             n if DYNAMIC.contains(&n) || n.starts_with("BASH_") => Err(format!("shell variable ${n}")),
             n => Ok(vec![std::env::var_os(n).map(|v| v.to_string_lossy().into_owned())]),
         }
