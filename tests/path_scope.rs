@@ -650,8 +650,13 @@ fn every_inventory_tool_is_scoped_by_its_family() {
     let sb = Sandbox::new("inventory");
     let root = sb.root();
     let mut checked = 0;
+    let mut seen = std::collections::HashSet::new();
     for tool in &tools {
         let (name, hint) = (tool["name"].as_str().unwrap(), tool["source_hint"].as_str().unwrap());
+        // exec-tool finds the first module of a name.
+        if !seen.insert(name.to_lowercase()) {
+            continue;
+        }
         let family = hint.split('/').nth(1).unwrap_or("");
         // Every tool's JSON path keys are checked; shell families also check commands.
         let payloads: Vec<&str> = match family {
@@ -670,5 +675,5 @@ fn every_inventory_tool_is_scoped_by_its_family() {
             checked += 1;
         }
     }
-    assert!(checked > 150, "{checked}");
+    assert!(checked > 100, "{checked}");
 }
