@@ -306,6 +306,10 @@ impl Checker {
             name = base.strip_suffix(".exe").unwrap_or(&base).to_string();
             args.remove(0);
             let Some(value_opts) = commands::wrapper(&name) else { break };
+            // `command -v NAME` only looks the name up.
+            if name == "command" && args.iter().any(|(_, w)| w.is_bare("-v") || w.is_bare("-V")) {
+                return unchanged;
+            }
             // Skip the wrapper's options (and `NAME=value` for env).
             while let Some(&(idx, w)) = args.first() {
                 let t = w.text();
@@ -337,7 +341,9 @@ impl Checker {
             return Err(unresolved(why, idx, raw));
         }
         if let Some(op) = commands::changes_dir(name) {
-            return self.change_dir(op, &args, &words[i]);
+            // `! cd x && a` runs `a` only when the cd failed.
+            let (ok, bad) = self.change_dir(op, &args, &words[i])?;
+            return Ok(if negated { (bad, ok) } else { (ok, bad) });
         }
         if let Some(letters) = commands::interpreter(name) {
             self.interpreter(name, letters, &mut args, &words[i])?;
@@ -397,10 +403,6 @@ impl Checker {
         }
         for &(idx, w) in &args {
             self.check_arg(w, idx)?;
-        }
-        if negated {
-            let all = union(&input, &input);
-            return Ok((all.clone(), all));
         }
         unchanged
     }
