@@ -644,6 +644,9 @@ impl Checker {
                 k += 1;
                 continue;
             }
+            if t.starts_with("/dev/") || t.starts_with("/proc/") {
+                return Err(unresolved(&format!("{name} reading code from standard input"), idx, &w.raw));
+            }
             if (name.starts_with("deno") || name.starts_with("bun")) && t == "eval" {
                 return Err(unresolved(&format!("{name} eval runs code from a string"), idx, &w.raw));
             }
@@ -974,6 +977,12 @@ impl Checker {
             return Err(Violation { reason: reason.to_string(), candidate: candidate(), resolved: s });
         }
         if self.env.ps {
+            // `gc a,b` passes an array of two paths.
+            if field.iter().any(|c| c.0 == ',') {
+                for part in field.split(|c| c.0 == ',') {
+                    self.check_field(part, idx, w)?;
+                }
+            }
             if is_provider_path(&s) {
                 return Err(Violation { reason: REASON_PROVIDER.into(), candidate: candidate(), resolved: s });
             }

@@ -147,7 +147,7 @@ impl Env {
         if word.first() != Some(&('~', Q::Unq)) {
             return Ok(vec![word.to_vec()]);
         }
-        let end = word.iter().position(|c| c.0 == '/').unwrap_or(word.len());
+        let end = word.iter().position(|c| c.0 == '/' || (self.ps && c.0 == '\\')).unwrap_or(word.len());
         if word[1..end].iter().any(|c| c.1 != Q::Unq) {
             return Ok(vec![word.to_vec()]);
         }
