@@ -89,7 +89,7 @@ impl Checker {
     pub fn new(roots: Vec<PathBuf>, cwd: PathBuf, ps: bool) -> Self {
         Checker {
             roots,
-            env: Env { ps, vars: HashMap::new(), cwds: vec![cwd], oldpwd: None },
+            env: Env { ps, vars: HashMap::new(), cwds: vec![cwd], oldpwd: None, unknown_state: None },
             budget: Budget::new(),
             seen: HashSet::new(),
             loop_depth: 0,
@@ -336,6 +336,15 @@ impl Checker {
             }
         }
         let name = name.as_str();
+        if matches!(name, "source" | ".") && !self.env.ps {
+            // The script is a path like any other; what it does to this
+            // shell (variables, directory) is unknown from here on.
+            for &(idx, w) in &args {
+                self.check_arg(w, idx)?;
+            }
+            self.env.unknown_state = Some("source");
+            return unchanged;
+        }
         if let Some(why) = commands::runs_code(name) {
             let (idx, raw) = (args.first().map_or(i + 1, |a| a.0 - 1), &words[i].raw);
             return Err(unresolved(why, idx, raw));
@@ -597,6 +606,10 @@ impl Checker {
         program: &Word,
     ) -> Result<(), Violation> {
         let ps = name.starts_with("pwsh") || name.starts_with("powershell");
+        let asks = |t: &str| ["--version", "-V", "-v", "--help", "-h", "-version", "-help"].contains(&t);
+        if args.first().is_some_and(|(_, w)| asks(&w.text())) {
+            return Ok(());
+        }
         let mut k = 0;
         while let Some(&(idx, w)) = args.get(k) {
             let t = w.text();
@@ -958,6 +971,11 @@ impl Checker {
         let s: String = field.iter().map(|c| c.0).collect();
         if s.is_empty() {
             return Ok(());
+        }
+        if let Some(why) = self.env.unknown_state
+            && !s.starts_with('/')
+        {
+            return Err(unresolved(&format!("relative path after {why}"), idx, &w.raw));
         }
         if let Some(nul) = field.iter().position(|c| c.0 == '\0') {
             // A C string ends at the NUL; bash drops NULs from its input.

@@ -8,7 +8,7 @@
 pub fn runs_code(name: &str) -> Option<&'static str> {
     Some(match name {
         "eval" => "eval runs its arguments as code",
-        "source" | "." => "source runs a script in this shell",
+        "." => "dot-sourcing runs a script in this shell",
         "trap" => "trap runs its argument as code",
         "alias" => "alias redefines commands",
         "watch" => "watch runs its arguments through a shell",

@@ -67,6 +67,9 @@ pub struct Env {
     pub cwds: Vec<PathBuf>,
     /// Possible previous working directories, once the payload changed it.
     pub oldpwd: Option<Vec<PathBuf>>,
+    /// Set once a sourced script may have changed any variable or the
+    /// directory: what did it.
+    pub unknown_state: Option<&'static str>,
 }
 
 type Alts = Vec<Vec<QChar>>;
@@ -155,6 +158,9 @@ impl Env {
         let homes: Vec<String> = match user.as_str() {
             "" => match self.vars.get("HOME") {
                 Some(_) => self.lookup("HOME")?.into_iter().map(Option::unwrap_or_default).collect(),
+                None if self.unknown_state.is_some() => {
+                    return Err(format!("~ after {}", self.unknown_state.unwrap_or("")));
+                }
                 None => vec![home_dir().ok_or("~ with HOME unset and no passwd entry")?],
             },
             "+" => self.cwds.iter().map(|p| p.to_string_lossy().into_owned()).collect(),
@@ -183,6 +189,9 @@ impl Env {
             Some(Val::Known(v)) => return Ok(v.clone()),
             Some(Val::Unknown(why)) => return Err(format!("${name} {why}")),
             None => {}
+        }
+        if let Some(why) = self.unknown_state {
+            return Err(format!("${name} after {why}"));
         }
         match name {
             "PWD" => Ok(paths(&self.cwds)),

@@ -271,6 +271,7 @@ impl Lexer {
 
     /// `$(...)`, `$((...))` or `<(...)`/`>(...)` whose `(` is at `open`.
     fn paren_substitution(&mut self, open: usize, kind: Opaque) {
+        self.begin();
         let close = self.find_close(open);
         let inner: String = self.s[(open + 1).min(close)..close].iter().collect();
         self.i = close + 1;
@@ -290,6 +291,7 @@ impl Lexer {
 
     /// `$[ ... ]` (old arithmetic) starting at the `$`.
     fn bracket_arithmetic(&mut self) {
+        self.begin();
         let n = self.s.len();
         let mut depth = 0usize;
         let mut j = self.i + 1;
@@ -313,6 +315,7 @@ impl Lexer {
 
     /// A backtick substitution starting at `self.i`.
     fn backtick_substitution(&mut self) {
+        self.begin();
         let n = self.s.len();
         let mut j = self.i + 1;
         while j < n && self.s[j] != '`' {

@@ -38,9 +38,11 @@
 //!   refused (a variable set from one becomes unknown and is refused where
 //!   used).
 //! * Code given as a string or on standard input (`bash -c`, `sh`,
-//!   `eval`, `source`, `python -c`, `xargs`, `find -exec`, unsafe awk and
-//!   sed scripts, `iex`, ...) is refused; a script file is a path like any
-//!   other (what a script inside the root does is its own business).
+//!   `eval`, `python -c`, `xargs`, `find -exec`, unsafe awk and sed
+//!   scripts, `iex`, ...) is refused; a script file is a path like any
+//!   other (what a script inside the root does is its own business). After
+//!   `source FILE` the shell's state is unknown: relative paths and
+//!   variables are refused from there on.
 //! * Variables the shell sets itself (`$BASH`, `$RANDOM`, `$1`, `$IFS`, ...)
 //!   and parameter operators other than `-`, `+`, `?` (with or without `:`)
 //!   are refused; `$PWD`, `$OLDPWD`, `~`, `~+`, `~-` follow the tracked
