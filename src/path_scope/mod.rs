@@ -150,7 +150,7 @@ pub fn check_tool(
         let body = payload.trim_start_matches('\u{feff}').trim_start();
         return match kind {
             Kind::Shell { .. } => checker.check_line(payload),
-            _ if body.starts_with(['{', '[']) => Err(unresolved("unparseable JSON payload", 0, payload)),
+            _ if looks_like_json(body) => Err(unresolved("unparseable JSON payload", 0, payload)),
             Kind::File => file_words(&mut checker, payload),
             Kind::Other => Ok(()),
         };
@@ -190,6 +190,19 @@ pub fn check_tool(
         }
     }
     Ok(())
+}
+
+/// Text that a partial or lenient JSON reader would take for JSON (`{"…`,
+/// `[{`, `["`, `[1`), as opposed to free text such as `[urgent] fix it`.
+fn looks_like_json(body: &str) -> bool {
+    let mut chars = body.chars();
+    let open = chars.next();
+    let next = chars.find(|c| !c.is_whitespace());
+    match open {
+        Some('{') => matches!(next, None | Some('"' | '}')),
+        Some('[') => next.is_none_or(|c| matches!(c, '{' | '[' | '"' | ']' | '-' | 't' | 'f' | 'n') || c.is_ascii_digit()),
+        _ => false,
+    }
 }
 
 /// A bare file-tool payload: every word is a path.
