@@ -178,7 +178,18 @@ pub const RESERVED: [&str; 17] = [
 /// An awk program that can neither run commands nor read or write files
 /// other than its operands.
 pub fn awk_safe(program: &str) -> bool {
-    !["system", "getline", ">", "|", "@load", "@include", "ENVIRON"].iter().any(|t| program.contains(t))
+    if ["system", "getline", "@load", "@include"].iter().any(|t| program.contains(t)) {
+        return false;
+    }
+    // `>`, `>>` and `|` redirect only after `print`/`printf` in a statement;
+    // elsewhere they compare (`$1 > 0`) or are `||`.
+    program.split([';', '{', '}', '\n']).all(|statement| match statement.find("print") {
+        Some(p) => {
+            let rest = statement[p..].replace("||", "");
+            !rest.contains('>') && !rest.contains('|')
+        }
+        None => true,
+    })
 }
 
 /// A sed script made only of commands that touch no file: substitutions
@@ -282,6 +293,9 @@ mod tests {
     fn awk_programs() {
         assert!(awk_safe("{print $1}"));
         assert!(awk_safe("$3 < 5 {n++} END {print n}"));
+        assert!(awk_safe("$1 > 0 || $2 > 1 { print $1 }"));
+        assert!(!awk_safe("{ print $1 >> \"out\" }"));
+        assert!(!awk_safe("{ printf \"%s\", $0 | \"sh\" }"));
         for bad in ["{system(\"id\")}", "{print > \"/etc/x\"}", "{\"cat /etc/passwd\" | getline x}"] {
             assert!(!awk_safe(bad), "{bad}");
         }

@@ -200,7 +200,9 @@ fn looks_like_json(body: &str) -> bool {
     let next = chars.find(|c| !c.is_whitespace());
     match open {
         Some('{') => matches!(next, None | Some('"' | '}')),
-        Some('[') => next.is_none_or(|c| matches!(c, '{' | '[' | '"' | ']' | '-' | 't' | 'f' | 'n') || c.is_ascii_digit()),
+        Some('[') => {
+            next.is_none_or(|c| matches!(c, '{' | '[' | '"' | ']' | '-' | 't' | 'f' | 'n') || c.is_ascii_digit())
+        }
         _ => false,
     }
 }
