@@ -42,9 +42,16 @@ const SPECIAL_ASSIGN: [&str; 16] = [
     "LD_LIBRARY_PATH",
 ];
 
+/// The word index of a redirection target in refusals.
+const REDIRECTION: usize = usize::MAX;
+
 pub fn unresolved(construct: &str, index: usize, raw: &str) -> Violation {
     let candidate: String = raw.chars().take(200).collect();
-    let place = if index == 0 { String::new() } else { format!(" in word {index}") };
+    let place = match index {
+        0 => String::new(),
+        REDIRECTION => " in a redirection target".to_string(),
+        n => format!(" in word {n}"),
+    };
     Violation { reason: format!("cannot resolve statically: {construct}{place}"), candidate, resolved: String::new() }
 }
 
@@ -236,7 +243,7 @@ impl Checker {
             let text = w.text();
             let fd = text == "-" || (!text.is_empty() && text.chars().all(|c| c.is_ascii_digit()));
             if *r == Redir::Path || (*r == Redir::Dup && !fd) {
-                self.check_word(w, 0)?;
+                self.check_word(w, REDIRECTION)?;
             }
         }
         let words = &cmd.words;
