@@ -678,3 +678,16 @@ fn every_inventory_tool_is_scoped_by_its_family() {
     }
     assert!(checked > 100, "{checked}");
 }
+
+#[test]
+fn long_payloads_stay_bounded() {
+    let sb = Sandbox::new("long");
+    // Every `cd` may fail, so the possible directories grow with each one:
+    // past a bound the payload is refused instead of tracked.
+    let cds = "cd sub && ".repeat(10_000);
+    assert!(denied(bash(&sb, &cds), "cd chain").reason.contains("too many possible working directories"));
+    assert_allowed(&sb, "cd sub && cd .. && cd sub && ls");
+    // A long word of one-valued expansions is expanded once, not per prefix.
+    let homes = format!("cat {}", "$CLAW_PATH_SCOPE_UNSET".repeat(20_000));
+    assert_allowed(&sb, &homes);
+}

@@ -18,6 +18,8 @@ use super::resolve::{
 const MAX_DEPTH: usize = 32;
 /// A variable has at most this many possible values.
 const MAX_VALUES: usize = 64;
+/// The shell may be in at most this many working directories.
+const MAX_CWDS: usize = 64;
 
 pub const REASON_ESCAPE: &str = "path escapes the workspace roots";
 const REASON_DEEP: &str = "command substitutions nested too deeply to check";
@@ -177,6 +179,10 @@ impl Checker {
                 }
             }
             last = op;
+            let oldpwd = self.env.oldpwd.as_ref().map_or(0, Vec::len);
+            if ok.len() + bad.len() > MAX_CWDS || oldpwd > MAX_CWDS {
+                return Err(unresolved("too many possible working directories", 0, line));
+            }
             if tok.is_none() {
                 break;
             }

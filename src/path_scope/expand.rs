@@ -247,7 +247,13 @@ impl Env {
                 }
                 _ => (vec![vec![word[i]]], 1),
             };
-            out = product(out, &alts)?;
+            if let [only] = alts.as_slice() {
+                for o in &mut out {
+                    o.extend_from_slice(only);
+                }
+            } else {
+                out = product(out, &alts)?;
+            }
             i += consumed;
         }
         Ok(out)

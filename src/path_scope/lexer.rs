@@ -572,8 +572,8 @@ impl Lexer {
                 }
                 '<' if self.ps && next == Some('#') => {
                     self.end_word();
-                    let rest: String = self.s[self.i..].iter().collect();
-                    self.i += rest.find("#>").map_or(rest.chars().count(), |p| rest[..p + 2].chars().count());
+                    let close = self.s[self.i + 2..].windows(2).position(|w| w == ['#', '>']);
+                    self.i = close.map_or(n, |p| self.i + 2 + p + 2);
                 }
                 '#' if !self.started => {
                     while self.i < n && self.s[self.i] != '\n' {
