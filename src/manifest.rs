@@ -121,7 +121,7 @@ const RUST_NOTES: &[(&str, &str)] = &[
     ("runtime.rs", "bootstrap session and turn loop"),
     ("catalog.rs", "command and tool lookups, graph and pool"),
     ("permissions.rs", "tool deny lists"),
-    ("path_scope.rs", "path confinement for shell and file tools"),
+    ("path_scope", "path confinement for tool payloads"),
     ("workspace.rs", "workspace root and context"),
     ("setup.rs", "setup report, prefetches and deferred init"),
     ("output.rs", "text and JSON envelope output"),

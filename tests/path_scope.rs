@@ -279,9 +279,11 @@ fn allowed_relative_paths() {
     assert_allowed(&sb, "cat notes.txt ./sub/a.txt sub/../notes.txt \"new file.txt\" sub/new/deep.txt");
     assert_allowed(&sb, "grep -rn foo . | sort > sub/out.txt && mkdir -p build/x; ls -la sub");
     assert_allowed(&sb, "cd sub && cat \"$PWD/notes.txt\" \"$(pwd)/sub/a.txt\"");
-    // NAME=value words and -flags are skipped.
-    // (Taken as paths, `OUT=a/../../y` and `--exclude=c/../../t` would escape.)
-    assert_allowed(&sb, "OUT=a/../../y make -C../x --exclude=c/../../t --file=/etc/passwd -o out.txt");
+    // Values glued to flags and assignments are paths too.
+    assert_allowed(&sb, "OUT=sub/out make -Csub --exclude=c/../t --file=notes.txt -o out.txt");
+    for payload in ["OUT=a/../../y make", "make -C../x", "make --exclude=c/../../t", "make --file=/etc/passwd"] {
+        assert!(bash(&sb, payload).is_err(), "payload {payload:?}");
+    }
     // File tools: bare paths and JSON forms.
     assert_eq!(check("FileEditTool", "sub/a.txt", &sb.roots(), None), Ok(()));
     assert_eq!(check("FileReadTool", r#"{"file_path": "notes.txt", "limit": 5}"#, &sb.roots(), None), Ok(()));
@@ -324,16 +326,23 @@ fn file_tool_payload_forms_are_checked() {
 }
 
 #[test]
-fn non_shell_tool_is_not_checked() {
+fn free_text_tools_are_not_checked_but_path_tools_are() {
     let sb = Sandbox::new("nonshell");
     let payload = r"cat /etc/passwd ../outside/secret.txt 'C:\x' > ../out";
-    for tool in ["GrepTool", "AgentTool", "WebFetchTool", "NotebookEditTool", "FileSearch"] {
+    // A bare payload of a tool that takes no paths is free text (a prompt, a URL).
+    for tool in ["AgentTool", "WebFetchTool", "TodoWriteTool"] {
         assert_eq!(check(tool, payload, &sb.roots(), None), Ok(()), "tool {tool}");
     }
-    // The same payload is refused by any tool with a scoped name fragment.
+    // Every tool that takes a path or runs a command is scoped.
     for tool in ["BashTool", "bash", "ShellTool", "MyPOWERSHELL", "FileReadTool", "filewrite", "xFileEditx"] {
         assert!(check(tool, payload, &sb.roots(), None).is_err(), "tool {tool}");
     }
+    for tool in ["GrepTool", "GlobTool", "LSPTool", "NotebookEditTool"] {
+        assert!(check(tool, payload, &sb.roots(), None).is_err(), "tool {tool}");
+    }
+    // And any tool's JSON path keys are checked.
+    let json = r#"{"prompt": "x", "options": {"cwd": "../outside"}}"#;
+    assert!(check("AgentTool", json, &sb.roots(), None).is_err());
 }
 
 #[test]
@@ -485,4 +494,200 @@ fn json_content_fields_are_not_paths() {
     let bad = r#"{"filename": "../outside.txt"}"#;
     assert!(check("FileWriteTool", bad, &roots, None).is_err());
     std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn refusals_name_the_construct_and_the_word() {
+    let sb = Sandbox::new("reasons");
+    let cases = [
+        ("cat $(echo x)", "cannot resolve statically: command substitution in word 2"),
+        ("cat notes.txt `echo x`", "cannot resolve statically: command substitution in word 3"),
+        ("X=$(date); cat $X", "cannot resolve statically: $X set by command substitution in word 2"),
+        ("bash -c 'ls'", "cannot resolve statically: bash -c runs code from a string in word 2"),
+        ("echo ls | sh", "cannot resolve statically: sh reading code from standard input in word 1"),
+        ("cat ${PWD%/*}", "cannot resolve statically: parameter expansion operator ${PWD%/…} in word 2"),
+        ("cat $BASH", "cannot resolve statically: shell variable $BASH in word 2"),
+        ("cd -", "cannot resolve statically: $OLDPWD before any cd in word 2"),
+        ("cat $'\\x2fetc'", REASON_ESCAPE_PREFIX),
+        ("cat {1..3}", "cannot resolve statically: brace sequence expression in word 2"),
+        ("cat <<EOF\n$(id)\nEOF", "cannot resolve statically: command substitution in a here-document body"),
+        ("echo hi > $(mktemp)", "cannot resolve statically: command substitution in a redirection target"),
+    ];
+    for (payload, reason) in cases {
+        let v = denied(bash(&sb, payload), payload);
+        assert!(v.reason.starts_with(reason), "payload {payload:?}: {v:?}");
+    }
+    // `$'\x2fetc'` is decoded exactly: it is `/etc`.
+    assert_eq!(denied(bash(&sb, "cat $'\\x2fetc'"), "ansi-c").resolved, "/etc");
+}
+
+const REASON_ESCAPE_PREFIX: &str = "path escapes the workspace roots";
+
+#[test]
+fn binary_refusal_in_json_mode_is_one_envelope_and_no_stderr() {
+    let sb = Sandbox::new("json-refusal");
+    let root = sb.root();
+    for payload in ["cat $(id)", "bash -c ls", "cat /etc/passwd", "cat /*/*/*/*/*/*/*/*"] {
+        let out =
+            claw(&sb, &["exec-tool", "BashTool", payload, "--workspace-root", &root, "--output-format", "json"], &[]);
+        assert_eq!(out.status.code(), Some(1), "{payload}");
+        assert!(out.stderr.is_empty(), "{payload}: {}", String::from_utf8_lossy(&out.stderr));
+        let text = stdout(&out);
+        assert_eq!(text.lines().count(), 1, "{payload}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["error"]["kind"], "permission_denied", "{payload}");
+    }
+}
+
+#[test]
+fn cd_is_tracked() {
+    let sb = Sandbox::new("cd");
+    assert_allowed(&sb, "cd sub && cat a.txt ../notes.txt");
+    assert_allowed(&sb, "(cd sub && ls) && cat notes.txt");
+    assert_allowed(&sb, "pushd sub && cat a.txt && popd && cat notes.txt");
+    // After `;` the cd may have failed: both directories are checked.
+    assert!(bash(&sb, "cd sub; cat ../../outside/secret.txt").is_err());
+    assert!(bash(&sb, "cd sub || true; cat ../notes.txt ../../x").is_err());
+    assert!(bash(&sb, "cd sub && cd - && cat ../outside/secret.txt").is_err());
+    assert!(bash(&sb, "cd").is_err(), "cd with HOME outside the root");
+    assert!(bash(&sb, "for d in sub; do cd $d; done").is_err());
+}
+
+#[test]
+fn home_unset_means_the_passwd_home() {
+    let sb = Sandbox::new("nohome");
+    let root = sb.root();
+    let passwd = fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let uid = fs::read_to_string("/proc/self/status").ok().and_then(|s| {
+        s.lines().find(|l| l.starts_with("Uid:")).and_then(|l| l.split_whitespace().nth(1).map(String::from))
+    });
+    let Some(home) = uid.and_then(|u| {
+        passwd
+            .lines()
+            .map(|l| l.split(':').collect::<Vec<_>>())
+            .find(|f| f.len() >= 6 && f[2] == u)
+            .map(|f| f[5].to_string())
+    }) else {
+        println!("skipped: no passwd entry for this user");
+        return;
+    };
+    for env in [vec![("HOME", "")], vec![]] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_claw"));
+        cmd.args(["exec-tool", "BashTool", "cat ~/x", "--workspace-root", &root]).current_dir(&sb.base);
+        cmd.env_remove("HOME");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stdout(&out).contains(&format!("resolved='{}/x'", home.trim_end_matches('/'))), "{}", stdout(&out));
+    }
+}
+
+#[test]
+fn a_deleted_cwd_never_makes_a_relative_root_slash() {
+    let sb = Sandbox::new("gone");
+    let gone = sb.p("gone");
+    fs::create_dir_all(&gone).unwrap();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "cd '{}' && rmdir '{}' && exec '{}' exec-tool BashTool 'cat /etc/passwd' --workspace-root .",
+            gone.display(),
+            gone.display(),
+            env!("CARGO_BIN_EXE_claw")
+        ))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = child.wait().unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut text).unwrap();
+    assert_eq!(out.code(), Some(1), "{text}");
+    assert!(text.contains("current directory is gone"), "{text}");
+}
+
+#[test]
+fn globs_are_bounded() {
+    let sb = Sandbox::new("globs");
+    sb.symlink(Path::new("."), "root/a");
+    sb.symlink(Path::new("."), "root/b");
+    let deep = format!("cat {}", vec!["*"; 20].join("/"));
+    let v = denied(bash(&sb, &deep), "20-level glob under self-links");
+    assert!(v.reason.contains("glob expansion past its budget"), "{v:?}");
+    assert!(bash(&sb, "cat /*/*/*/*/*/*/*/*").is_err());
+    // A small glob under the same links is expanded and allowed.
+    assert_allowed(&sb, "cat a/b/*.txt");
+}
+
+#[test]
+fn json_is_read_like_its_consumers_read_it() {
+    let sb = Sandbox::new("lenient");
+    let bad = [
+        r#"{"a": "\ud800", "file_path": "/etc/passwd"}"#.to_string(),
+        r#"{"n": 1e400, "file_path": "/etc/passwd"}"#.to_string(),
+        r#"{"file_path": "notes.txt", "file_path": "/etc/passwd"}"#.to_string(),
+        "\u{feff}{\"file_path\": \"/etc/passwd\"}".to_string(),
+        format!("{}{{\"file_path\": \"/etc/passwd\"}}{}", "[".repeat(1000), "]".repeat(1000)),
+        r#"{"file_path": "/etc/passwd""#.to_string(),
+    ];
+    for payload in &bad {
+        for tool in ["FileReadTool", "BashTool", "GrepTool", "AgentTool"] {
+            assert!(check(tool, payload, &sb.roots(), None).is_err(), "{tool} {payload:.60}");
+        }
+    }
+    let ok = r#"{"file_path": "notes.txt", "content": "/etc/passwd", "n": 1e400, "x": "\ud800"}"#;
+    assert_eq!(check("FileWriteTool", ok, &sb.roots(), None), Ok(()));
+}
+
+#[test]
+fn every_inventory_tool_is_scoped_by_its_family() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference_data");
+    let Ok(text) = fs::read_to_string(data.join("tools_snapshot.json")) else {
+        println!("skipped: ../shared/reference_data is absent");
+        return;
+    };
+    let tools: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let sb = Sandbox::new("inventory");
+    let root = sb.root();
+    let mut checked = 0;
+    let mut seen = std::collections::HashSet::new();
+    for tool in &tools {
+        let (name, hint) = (tool["name"].as_str().unwrap(), tool["source_hint"].as_str().unwrap());
+        // exec-tool finds the first module of a name.
+        if !seen.insert(name.to_lowercase()) {
+            continue;
+        }
+        let family = hint.split('/').nth(1).unwrap_or("");
+        // Every tool's JSON path keys are checked; shell families also check commands.
+        let payloads: Vec<&str> = match family {
+            "BashTool" | "PowerShellTool" | "REPLTool" => vec!["cat /etc/passwd", r#"{"command": "cat /etc/passwd"}"#],
+            "FileReadTool" | "FileWriteTool" | "FileEditTool" | "NotebookEditTool" | "GlobTool" | "GrepTool"
+            | "LSPTool" => {
+                vec!["/etc/passwd", r#"{"file_path": "/etc/passwd"}"#]
+            }
+            _ => vec![r#"{"input": {"cwd": "/etc"}}"#],
+        };
+        for payload in payloads {
+            let args = ["exec-tool", name, payload, "--workspace-root", &root, "--output-format", "json"];
+            let out = claw(&sb, &args, &[("CLAW_REFERENCE_DATA", &data.to_string_lossy())]);
+            let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+            assert_eq!(v["error"]["kind"], "permission_denied", "{name} ({hint}) {payload}: {v}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked}");
+}
+
+#[test]
+fn long_payloads_stay_bounded() {
+    let sb = Sandbox::new("long");
+    // Every `cd` may fail, so the possible directories grow with each one:
+    // past a bound the payload is refused instead of tracked.
+    let cds = "cd sub && ".repeat(10_000);
+    assert!(denied(bash(&sb, &cds), "cd chain").reason.contains("too many possible working directories"));
+    assert_allowed(&sb, "cd sub && cd .. && cd sub && ls");
+    // A long word of one-valued expansions is expanded once, not per prefix.
+    let homes = format!("cat {}", "$CLAW_PATH_SCOPE_UNSET".repeat(20_000));
+    assert_allowed(&sb, &homes);
 }

@@ -187,7 +187,7 @@ pub fn exec_tool(ctx: &Ctx<'_>) -> Result<Reply> {
     let roots = ctx.inv.list("workspace_root");
     if !roots.is_empty() {
         let cwd = ctx.inv.str("cwd");
-        if let Err(v) = crate::path_scope::check(&m.name, payload, roots, cwd) {
+        if let Err(v) = crate::path_scope::check_tool(&m.name, &m.source_hint, payload, roots, cwd) {
             let message = format!(
                 "Permission denied for mirrored tool '{}': {} (candidate={}, resolved={}).",
                 m.name,

@@ -1,0 +1,303 @@
+//! What individual programs do with their arguments, as far as the scope
+//! is concerned: which run code given as a string, which wrap another
+//! command, and the small languages (sed, awk) whose scripts are read to
+//! see that they touch no file.
+
+/// Programs that run code given in a string, in their input or in a file
+/// descriptor's worth of unknown text: refused outright, with the reason.
+pub fn runs_code(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "eval" => "eval runs its arguments as code",
+        "." => "dot-sourcing runs a script in this shell",
+        "trap" => "trap runs its argument as code",
+        "alias" => "alias redefines commands",
+        "watch" => "watch runs its arguments through a shell",
+        "xargs" | "parallel" => "xargs runs commands built from its input",
+        "iex" | "invoke-expression" => "Invoke-Expression runs a string as code",
+        "icm" | "invoke-command" | "start-job" | "sajb" | "start-threadjob" => "Invoke-Command runs a script block",
+        "start-process" | "saps" | "start" => "Start-Process runs a program with its own arguments",
+        "sudo" | "doas" | "su" | "pkexec" | "runuser" | "chroot" => "runs a command as another user or root",
+        "shopt" => "shopt changes how words expand",
+        "function" => "function definition",
+        "enable" => "enable loads builtins from files",
+        "script" | "flock" | "sg" | "runcon" | "systemd-run" | "nsenter" | "unshare" | "setpriv" | "chronic" => {
+            "runs a command given as a string or with options not modelled"
+        }
+        "strace" | "ltrace" | "gdb" | "valgrind" | "perf" => "runs a command under a tracer",
+        "entr" => "entr runs a command given as words or a string",
+        _ => return None,
+    })
+}
+
+/// Programs that never open their operands (their redirections are still
+/// checked): their arguments need not be paths, or even be known.
+pub fn opens_nothing(name: &str) -> bool {
+    ["echo", "printf", "true", "false", ":", "exit", "return", "break", "continue", "shift", "sleep", "wait"]
+        .contains(&name)
+}
+
+/// Options, of any program, that name a command to run: `--to-command`,
+/// `--use-compress-program`, `--rsh`, `--pre`, `--exec`, `--editor`, ...
+pub fn runs_command_option(word: &str) -> Option<&'static str> {
+    let name = word.split('=').next().unwrap_or("").to_ascii_lowercase();
+    if !name.starts_with("--") {
+        return None;
+    }
+    let hit = [
+        "command", "exec", "program", "pager", "editor", "shell", "hook", "filter", "rsh", "proxy", "askpass", "eval",
+        "call",
+    ]
+    .iter()
+    .any(|k| name.contains(k))
+        || name == "--pre";
+    hit.then_some("option that names a command to run")
+}
+
+/// `git -c KEY=VALUE` and `git config KEY VALUE` for a key that may run a
+/// command (`core.pager`, `alias.*`, `core.sshCommand`, ...): the first
+/// such word. Only keys known to be inert are let through.
+pub fn git_unsafe_config<'w>(args: &[(usize, &'w super::lexer::Word)]) -> Option<(usize, &'w super::lexer::Word)> {
+    const INERT: [&str; 12] = [
+        "user.",
+        "color.",
+        "advice.",
+        "init.defaultbranch",
+        "commit.gpgsign",
+        "tag.gpgsign",
+        "core.quotepath",
+        "pull.rebase",
+        "pull.ff",
+        "log.",
+        "push.default",
+        "safe.directory",
+    ];
+    let inert = |key: &str| {
+        let k = key.to_ascii_lowercase();
+        INERT.iter().any(|p| k.starts_with(p) || k == p.trim_end_matches('.'))
+    };
+    let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
+    for (k, t) in texts.iter().enumerate() {
+        let key = texts.get(k + 1).map(|kv| kv.split('=').next().unwrap_or(""));
+        if (t == "-c" || t == "--config-env") && key.is_some_and(|key| !inert(key)) {
+            return Some(args[k + 1]);
+        }
+    }
+    let sub = texts.iter().position(|t| t == "config")?;
+    let operands: Vec<usize> = (sub + 1..texts.len()).filter(|&j| !texts[j].starts_with('-')).collect();
+    match operands.as_slice() {
+        [key, _, ..] if !inert(&texts[*key]) => Some(args[*key]),
+        _ => None,
+    }
+}
+
+/// Interpreter options that take the next word as their value.
+pub const INTERPRETER_VALUE_OPTS: [&str; 12] =
+    ["-o", "+o", "-O", "+O", "--rcfile", "--init-file", "-W", "-X", "-r", "--require", "--loader", "--import"];
+
+/// Short options that name a command to run, per program: the index of the
+/// first one in `args`.
+pub fn exec_option(name: &str, args: &[String]) -> Option<usize> {
+    let opts: &[&str] = match name {
+        "fd" | "fdfind" => &["-x", "-X"],
+        "npx" | "npm" | "pnpm" | "yarn" => &["-c"],
+        "rsync" => &["-e"],
+        "tar" | "bsdtar" => &["-I", "-F"],
+        "man" => &["-P"],
+        "zip" => &["-TT"],
+        "emacs" | "emacsclient" => &["-eval", "--eval", "-f", "--funcall", "-e"],
+        "ssh" | "scp" | "sftp" => &["-o"],
+        _ => return None,
+    };
+    args.iter().position(|a| {
+        opts.iter().any(|o| a == o || (a.starts_with(o) && o.len() == 2 && !a.starts_with("--")))
+            || a.to_ascii_lowercase().contains("command=")
+    })
+}
+
+/// Interpreters: (option letters that take code from a string or stdin).
+pub fn interpreter(name: &str) -> Option<&'static str> {
+    let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    Some(match base {
+        "bash" | "sh" | "zsh" | "dash" | "ksh" | "mksh" | "ash" | "yash" | "fish" | "csh" | "tcsh" => "cis",
+        "python" | "pypy" => "c",
+        "perl" => "eE",
+        "ruby" | "irb" => "e",
+        "node" | "nodejs" | "deno" | "bun" => "ep",
+        "php" => "rR",
+        "lua" | "luajit" | "rscript" | "osascript" | "julia" => "e",
+        "expect" | "tclsh" | "wish" => "c",
+        "pwsh" | "powershell" => "cCeE",
+        _ => return None,
+    })
+}
+
+/// Wrappers that run the command in their arguments, with the options that
+/// take a separate value.
+pub fn wrapper(name: &str) -> Option<&'static [&'static str]> {
+    Some(match name {
+        "env" => &["-u", "--unset"],
+        "nice" => &["-n", "--adjustment"],
+        "nohup" | "builtin" | "setsid" | "command" | "time" | "exec" => &["-a"],
+        "stdbuf" => &["-i", "-o", "-e"],
+        "timeout" => &["-s", "-k", "--signal", "--kill-after"],
+        "ionice" => &["-c", "-n", "-p"],
+        "taskset" | "busybox" | "toybox" | "coproc" => &[],
+        _ => return None,
+    })
+}
+
+/// Editors run ex commands given as `+cmd`, `-c cmd`, `--cmd cmd`,
+/// `-S file`: is this word one?
+pub fn editor_command(name: &str, word: &str) -> bool {
+    ["vi", "vim", "nvim", "ex", "view", "gvim"].contains(&name)
+        && (word.starts_with('+') || ["-c", "--cmd", "-S", "-s", "-u", "--eval"].contains(&word))
+}
+
+/// `cd`-like commands (bash and PowerShell names).
+pub fn changes_dir(name: &str) -> Option<DirOp> {
+    Some(match name {
+        "cd" | "chdir" | "set-location" | "sl" => DirOp::Cd,
+        "pushd" | "push-location" => DirOp::Push,
+        "popd" | "pop-location" => DirOp::Pop,
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirOp {
+    Cd,
+    Push,
+    Pop,
+}
+
+/// Reserved words that may precede a command.
+pub const RESERVED: [&str; 17] = [
+    "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "time", "[[", "]]", "esac", "in",
+];
+
+/// An awk program that can neither run commands nor read or write files
+/// other than its operands.
+pub fn awk_safe(program: &str) -> bool {
+    if ["system", "getline", "@load", "@include"].iter().any(|t| program.contains(t)) {
+        return false;
+    }
+    // `>`, `>>` and `|` redirect only after `print`/`printf` in a statement;
+    // elsewhere they compare (`$1 > 0`) or are `||`.
+    program.split([';', '{', '}', '\n']).all(|statement| match statement.find("print") {
+        Some(p) => {
+            let rest = statement[p..].replace("||", "");
+            !rest.contains('>') && !rest.contains('|')
+        }
+        None => true,
+    })
+}
+
+/// A sed script made only of commands that touch no file: substitutions
+/// without the `w`/`e` flags, transliteration, printing, deleting, hold
+/// space and branching. Anything else (`r`, `R`, `w`, `W`, `e`, text
+/// commands, GNU extensions) is not judged safe.
+pub fn sed_safe(script: &str) -> bool {
+    let c: Vec<char> = script.chars().collect();
+    let n = c.len();
+    let mut i = 0;
+    // Skip a delimited field ending at `d`, honouring backslash escapes.
+    let field = |i: &mut usize, d: char| -> bool {
+        while *i < n && c[*i] != d {
+            if c[*i] == '\\' {
+                *i += 1;
+            }
+            *i += 1;
+        }
+        *i += 1;
+        *i <= n
+    };
+    loop {
+        while i < n && (c[i].is_whitespace() || c[i] == ';') {
+            i += 1;
+        }
+        if i >= n {
+            return true;
+        }
+        // Addresses: numbers, `$`, `/re/`, `\%re%`, `,`, `~`, `+`, `!`.
+        loop {
+            match c.get(i) {
+                Some(d) if d.is_ascii_digit() || "$,~+! ".contains(*d) => i += 1,
+                Some('/') => {
+                    i += 1;
+                    if !field(&mut i, '/') {
+                        return false;
+                    }
+                }
+                Some('\\') => {
+                    let Some(&d) = c.get(i + 1) else { return false };
+                    i += 2;
+                    if !field(&mut i, d) {
+                        return false;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let Some(&cmd) = c.get(i) else { return true };
+        i += 1;
+        match cmd {
+            's' | 'y' => {
+                let Some(&d) = c.get(i) else { return false };
+                if d == '\\' || d == '\n' {
+                    return false;
+                }
+                i += 1;
+                if !field(&mut i, d) || !field(&mut i, d) {
+                    return false;
+                }
+                if cmd == 's' {
+                    while i < n && "gpiImM0123456789".contains(c[i]) {
+                        i += 1;
+                    }
+                }
+                if i < n && !(c[i].is_whitespace() || c[i] == ';' || c[i] == '}') {
+                    return false;
+                }
+            }
+            '{' | '}' | '=' | 'd' | 'D' | 'g' | 'G' | 'h' | 'H' | 'l' | 'n' | 'N' | 'p' | 'P' | 'x' | 'z' => {}
+            'q' | 'Q' => {
+                while i < n && (c[i].is_ascii_digit() || c[i] == ' ') {
+                    i += 1;
+                }
+            }
+            'b' | 't' | 'T' | ':' => {
+                while i < n && c[i] != ';' && c[i] != '\n' {
+                    i += 1;
+                }
+            }
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sed_scripts() {
+        for ok in ["s/a/b/", "s/a/b/g;s|x|y|2", "1,5p", "/foo/d", "$!N; s/\\n/ /", "y/abc/xyz/", "10q"] {
+            assert!(sed_safe(ok), "{ok}");
+        }
+        for bad in ["s/a/b/w /etc/x", "s/a/b/e", "r /etc/passwd", "1w out", "e cat /etc/passwd", "R x", "s/a/b"] {
+            assert!(!sed_safe(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn awk_programs() {
+        assert!(awk_safe("{print $1}"));
+        assert!(awk_safe("$3 < 5 {n++} END {print n}"));
+        assert!(awk_safe("$1 > 0 || $2 > 1 { print $1 }"));
+        assert!(!awk_safe("{ print $1 >> \"out\" }"));
+        assert!(!awk_safe("{ printf \"%s\", $0 | \"sh\" }"));
+        for bad in ["{system(\"id\")}", "{print > \"/etc/x\"}", "{\"cat /etc/passwd\" | getline x}"] {
+            assert!(!awk_safe(bad), "{bad}");
+        }
+    }
+}
