@@ -10,17 +10,17 @@
 //!
 //! The modules, one job each:
 //!
-//! * [`tools`]: which tools are scoped and how their payloads are read,
+//! * `tools`: which tools are scoped and how their payloads are read,
 //!   derived from the tool inventory;
-//! * [`json`]: reading JSON payloads as leniently as their consumers do;
-//! * [`lexer`]: bash/PowerShell words, operators, redirections, here-docs;
-//! * [`expand`]: brace, tilde and parameter expansion, exactly or refused;
-//! * [`glob`]: file-system globbing and brace expansion within a budget;
-//! * [`commands`]: what programs do with their arguments (interpreters,
+//! * `json`: reading JSON payloads as leniently as their consumers do;
+//! * `lexer`: bash/PowerShell words, operators, redirections, here-docs;
+//! * `expand`: brace, tilde and parameter expansion, exactly or refused;
+//! * `glob`: file-system globbing and brace expansion within a budget;
+//! * `commands`: what programs do with their arguments (interpreters,
 //!   wrappers, `cd`, sed and awk scripts);
-//! * [`checker`]: the walk over commands, with the working directory and
+//! * `checker`: the walk over commands, with the working directory and
 //!   variables the payload sets;
-//! * [`resolve`]: resolving a path the way the kernel does.
+//! * `resolve`: resolving a path the way the kernel does.
 //!
 //! The rules, in short (README's "Threat model" says what they promise):
 //!
