@@ -54,10 +54,10 @@ pub enum LoadError {
 pub fn validate_id(id: &str) -> Result<()> {
     let reason = if id.is_empty() {
         "a session id must not be empty"
-    } else if id == "." || id == ".." {
-        "'.' and '..' are not session ids"
-    } else if id.contains('/') || id.contains('\\') {
-        "a session id must not contain '/' or '\\'"
+    } else if id.contains('/') {
+        // `.`, `..` and backslashes are plain file names here (`..json`,
+        // `...json`, `a\\b.json`), as in the reference.
+        "a session id must not contain '/'"
     } else if id.contains('\0') {
         "a session id must not contain NUL"
     } else if id.len() > 255 {
@@ -245,10 +245,10 @@ mod tests {
 
     #[test]
     fn hostile_ids_are_refused() {
-        for bad in ["", ".", "..", "../x", "a/b", "a\\b", "a\0b", &"x".repeat(256)] {
+        for bad in ["", "../x", "a/b", "/", "a\0b", &"x".repeat(256)] {
             assert!(matches!(validate_id(bad), Err(ClawError::InvalidSessionId { .. })), "{bad:?}");
         }
-        for good in ["alpha", "a b", "caf\u{e9}", "-x", "..x", &"x".repeat(255)] {
+        for good in ["alpha", "a b", "caf\u{e9}", "-x", "..x", ".", "..", "a\\b", "\\", &"x".repeat(255)] {
             assert!(validate_id(good).is_ok(), "{good:?}");
         }
     }
