@@ -57,6 +57,8 @@ const fn opt(flag: &'static [&'static str], dest: &'static str, kind: Kind, help
 
 const HELP: Opt = opt(&["-h", "--help"], "help", Kind::Help, "show this help message and exit");
 const OUTPUT: Opt = opt(&["--output-format"], "output_format", Kind::Choice(FORMATS), "output format");
+/// The reference's `--output-format` without a help string.
+const OUTPUT_BARE: Opt = opt(&["--output-format"], "output_format", Kind::Choice(FORMATS), "");
 const WORKSPACE: Opt = opt(
     &["--workspace"],
     "workspace",
@@ -128,18 +130,23 @@ pub static COMMANDS: &[Cmd] = &[
         pos: &[],
         opts: &[HELP, OUTPUT, WORKSPACE],
     },
-    Cmd { name: "command-graph", help: "show command graph segmentation", pos: &[], opts: &[HELP, OUTPUT, WORKSPACE] },
+    Cmd {
+        name: "command-graph",
+        help: "show command graph segmentation",
+        pos: &[],
+        opts: &[HELP, OUTPUT_BARE, WORKSPACE],
+    },
     Cmd {
         name: "tool-pool",
         help: "show assembled tool pool with default settings",
         pos: &[],
-        opts: &[HELP, OUTPUT, WORKSPACE],
+        opts: &[HELP, OUTPUT_BARE, WORKSPACE],
     },
     Cmd {
         name: "bootstrap-graph",
         help: "show the mirrored bootstrap/runtime graph stages",
         pos: &[],
-        opts: &[HELP, OUTPUT, WORKSPACE],
+        opts: &[HELP, OUTPUT_BARE, WORKSPACE],
     },
     Cmd {
         name: "subsystems",
@@ -181,13 +188,13 @@ pub static COMMANDS: &[Cmd] = &[
         name: "route",
         help: "route a prompt across mirrored command/tool inventories",
         pos: &[PROMPT],
-        opts: &[HELP, LIMIT5, OUTPUT, WORKSPACE, DENY_TOOL, DENY_PREFIX],
+        opts: &[HELP, LIMIT5, OUTPUT_BARE, WORKSPACE, DENY_TOOL, DENY_PREFIX],
     },
     Cmd {
         name: "bootstrap",
         help: "build a runtime-style session report from the mirrored inventories",
         pos: &[PROMPT],
-        opts: &[HELP, LIMIT5, OUTPUT, WORKSPACE, DENY_TOOL, DENY_PREFIX],
+        opts: &[HELP, LIMIT5, OUTPUT_BARE, WORKSPACE, DENY_TOOL, DENY_PREFIX],
     },
     Cmd {
         name: "turn-loop",
@@ -280,19 +287,19 @@ pub static COMMANDS: &[Cmd] = &[
         name: "show-command",
         help: "show one mirrored command entry by exact name",
         pos: &[NAME],
-        opts: &[HELP, OUTPUT, WORKSPACE],
+        opts: &[HELP, OUTPUT_BARE, WORKSPACE],
     },
     Cmd {
         name: "show-tool",
         help: "show one mirrored tool entry by exact name",
         pos: &[NAME],
-        opts: &[HELP, OUTPUT, WORKSPACE],
+        opts: &[HELP, OUTPUT_BARE, WORKSPACE],
     },
     Cmd {
         name: "exec-command",
         help: "execute a mirrored command shim by exact name",
         pos: &[NAME, PROMPT],
-        opts: &[HELP, OUTPUT, WORKSPACE],
+        opts: &[HELP, OUTPUT_BARE, WORKSPACE],
     },
     Cmd {
         name: "exec-tool",
@@ -300,7 +307,7 @@ pub static COMMANDS: &[Cmd] = &[
         pos: &[NAME, Pos { name: "payload", help: "" }],
         opts: &[
             HELP,
-            OUTPUT,
+            OUTPUT_BARE,
             WORKSPACE,
             DENY_TOOL,
             DENY_PREFIX,

@@ -7,3 +7,4 @@ pub mod int;
 pub mod json;
 pub mod repr;
 pub mod text;
+pub mod ucd;
