@@ -373,6 +373,20 @@ def run_claw(binary, argv, cwd, env):
 
 # ----------------------------------------------------------- classification
 
+# The documented differences (README.md, "Differences from the reference"):
+# every class a mismatch may be put in.
+CLASSES = [
+    "JSON on the 12 opt-out commands",
+    "version string",
+    "refused session ids",
+    "typed errors where the reference crashes",
+    "strict session-file types",
+    "non-UTF-8 argv",
+    "help and version in JSON mode",
+    "non-finite floats as null",
+    "claw-only options",
+]
+
 VERSION_RX = re.compile(r"claw-code \S+ \((?:Python|Rust) harness\)")
 NONFINITE_RX = re.compile(r"(?<=: )(?:NaN|-?Infinity)(?=[,}\]])")
 
@@ -436,7 +450,7 @@ def classify(argv, ref, claw, notes):
     # Non-UTF-8 argv: claw refuses it; the reference takes surrogate escapes.
     if any("\udc80" <= ch <= "\udcff" for a in argv for ch in a):
         if "not valid UTF-8" in co_s + ce.decode("utf-8", "replace"):
-            return "non-UTF-8 argv refused"
+            return "non-UTF-8 argv"
     # The version string.
     if VERSION_RX.search(ro_s) and VERSION_RX.search(co_s):
         if normalize(VERSION_RX.sub("V", ro_s)) == normalize(VERSION_RX.sub("V", co_s)) and rc == cc:
@@ -567,6 +581,7 @@ def run_job(job):
             cls = f"{diverged} (a later step of the scenario)"
         elif cls and not diverged and argv and argv[0] in ("flush-transcript", "delete-session"):
             diverged = cls
+        assert cls is None or cls.split(" (")[0] in CLASSES, cls
         found.append((cls or signature(argv, ref, claw), argv, ref, claw))
     shutil.rmtree(cwd, ignore_errors=True)
     return jid, len(steps), found
