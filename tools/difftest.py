@@ -23,10 +23,10 @@ every mismatch is documented, 1 otherwise.
 
 Confinement: the reference writes wherever a session id or --directory tells
 it.  Generated argv never holds an absolute path or a `..` that could climb
-out of the case directory (checked by `confined()` before anything runs), the
-case directory sits several levels below the worker's private root, HOME and
-TMPDIR point inside that root, and after the run the tester checks that
-nothing appeared beside the case directories on the way up to that root.
+out of the case's own tree (checked by `confined()` before anything runs):
+the working directory sits 4 levels deep in that tree, HOME and TMPDIR
+point inside the worker's private temp root, and after the run the tester checks that
+nothing appeared in the root outside the (removed) case trees.
 
 Standard library only.
 """
@@ -275,8 +275,8 @@ class Gen:
 def confined(argv):
     """No absolute path and at most 3 `..` components anywhere in argv.
 
-    Case directories sit 6 levels below the worker's root, so no session
-    path the reference can build from such an argv leaves that root."""
+    A case's working directory sits 4 levels deep in the case's own tree, so
+    no session path the reference can build from such an argv leaves it."""
     climbs = 0
     for a in argv:
         value = a.split("=", 1)[1] if a.startswith("--") and "=" in a else a
@@ -519,7 +519,7 @@ def worker_init(checkout, binary, root):
     tempfile.tempdir = home
     _W["ref"] = Reference(copy)
     _W["bin"] = binary
-    _W["cases"] = os.path.join(base, "a", "b", "c", "d", "e")
+    _W["cases"] = os.path.join(base, "cases")
     os.makedirs(_W["cases"])
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAW_")}
     env["CLAW_WORKSPACE"] = copy
@@ -527,18 +527,13 @@ def worker_init(checkout, binary, root):
 
 
 def outside(root):
-    """Files the reference left anywhere but in a case directory (which are removed)."""
+    """Files left anywhere in the root but in a case's own tree (removed after each case)."""
     found = []
     for w in os.listdir(root):
-        chain = [os.path.join(root, w)]
-        for part in "abcde":
-            chain.append(os.path.join(chain[-1], part))
-        expect = [{"ref", "home", "a"}, {"b"}, {"c"}, {"d"}, {"e"}, set()]
-        for path, want in zip(chain, expect):
-            extra = set(os.listdir(path)) - want
-            found += [os.path.join(path, e) for e in sorted(extra)]
-        home = os.path.join(chain[0], "home")
-        found += [os.path.join(home, e) for e in os.listdir(home)]
+        base = os.path.join(root, w)
+        for path, want in ((base, {"ref", "home", "cases"}), (os.path.join(base, "cases"), set()),
+                           (os.path.join(base, "home"), set())):
+            found += [os.path.join(path, e) for e in sorted(set(os.listdir(path)) - want)]
     return found
 
 
@@ -558,7 +553,9 @@ def prepare(cwd, setup):
 def run_job(job):
     """One case (a list of steps) on both sides; returns its mismatches."""
     jid, steps, setup, notes = job
-    cwd = os.path.join(_W["cases"], f"case{jid}")
+    # The working directory sits 4 levels deep in the case's own tree, which
+    # the at most 3 `..` of a confined argv cannot leave.
+    cwd = os.path.join(_W["cases"], f"case{jid}", "a", "b", "c", "d")
     ref_results, claw_results = run_both(steps, setup, cwd)
     found = []
     diverged = None  # the documented difference that left the two stores apart
@@ -583,7 +580,7 @@ def run_job(job):
             diverged = cls
         assert cls is None or cls.split(" (")[0] in CLASSES, cls
         found.append((cls or signature(argv, ref, claw), argv, ref, claw))
-    shutil.rmtree(cwd, ignore_errors=True)
+    shutil.rmtree(os.path.join(_W["cases"], f"case{jid}"), ignore_errors=True)
     return jid, len(steps), found
 
 
@@ -594,10 +591,15 @@ def same(ref, claw):
 
 
 def run_both(steps, setup, cwd):
-    """Run the steps on each side, each from the same fresh directory."""
+    """Run the steps on each side, each from the same fresh case tree."""
     sides = []
+    case_root = cwd
+    while os.path.basename(case_root) != "a":
+        case_root = os.path.dirname(case_root)
+    case_root = os.path.dirname(case_root)
     for side in ("ref", "claw"):
-        fresh_dir(cwd)
+        fresh_dir(case_root)
+        os.makedirs(cwd)
         prepare(cwd, setup)
         results = []
         for argv, _ in steps:
@@ -642,7 +644,9 @@ def session_scenario(g):
         sid = g.pick(ids)
         pos = []
         if cmd == "flush-transcript":
-            pos = [g.text() or "hi", "--session-id", sid]
+            # Never an empty id here: each side would draw its own random
+            # uuid, and a later listing would sort the two differently.
+            pos = [g.text() or "hi", "--session-id", sid or "s2"]
         elif cmd in ("load-session", "delete-session"):
             pos = ["--", sid] if sid.startswith("-") else [sid]
         argv = [cmd] + pos + (["--directory", d] if d else [])
