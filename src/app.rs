@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::io::Write;
 
 use crate::cli::argparse::{self, ParseError, Parsed};
-use crate::cli::{help, spec, target, wants_json};
+use crate::cli::{attempted, help, spec, target, wants_json};
 use crate::commands::{Ctx, dispatch};
 use crate::error::ClawError;
 use crate::output::{Body, Format, Reply, emit};
@@ -41,7 +41,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
     };
     let (command, reply) = match result {
         Err(e) => {
-            let t = target(&argv);
+            let t = attempted(&argv);
             let reply = parse_error(&e, json, &t);
             (t, reply)
         }
@@ -52,9 +52,8 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
         Ok(Parsed::Version) => (target(&argv), plain(json, "version", format!("{VERSION_LINE}\n"))),
         Ok(Parsed::Generate(what)) => (target(&argv), plain(json, what, crate::generate::render(what))),
         Ok(Parsed::Run(inv)) => {
-            // The pair `--output-format json` anywhere means one envelope, even
-            // if a later `--output-format text` won the parse.
-            let format = if json || inv.str("output_format") == Some("json") { Format::Json } else { Format::Text };
+            // After a successful parse the parsed `--output-format` rules: the last one wins.
+            let format = if inv.str("output_format") == Some("json") { Format::Json } else { Format::Text };
             let source = Source::resolve(&crate::workspace::given(inv.str("workspace")));
             let ctx = Ctx { inv: &inv, format, source };
             let reply = dispatch(&ctx).unwrap_or_else(|e| error_reply(&e, format));

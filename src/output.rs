@@ -23,6 +23,8 @@ pub struct Reply {
 pub enum Body {
     /// Printed as is to stdout (it carries its own final newline).
     Text(String),
+    /// Printed as is to stdout: text holding file names that need not be UTF-8.
+    Bytes(Vec<u8>),
     /// Printed to stderr (text-mode errors that the reference never had).
     Stderr(String),
     /// Printed as one envelope.
@@ -64,6 +66,7 @@ pub fn envelope(command: &str, exit: i32, fields: Vec<(String, Json)>) -> Json {
 pub fn emit(command: &str, reply: Reply, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
     let result = match reply.body {
         Body::Text(text) => out.write_all(text.as_bytes()),
+        Body::Bytes(bytes) => out.write_all(&bytes),
         Body::Stderr(text) => err.write_all(text.as_bytes()),
         Body::Fields(fields) => {
             let mut text = dumps(&envelope(command, reply.exit, fields));

@@ -234,8 +234,12 @@ pub fn turn_loop(prompt: &str, opts: &LoopOptions<'_>, matches: &[Match<'_>], de
     let denials = denials(matches, deny);
     // As the reference, the clock starts after routing.
     let start = Instant::now();
-    // `Some(ZERO)` expires at once; NaN and budgets too large for a Duration
-    // (inf) never expire, as `remaining <= 0` is never true for them.
+    // `Some(ZERO)` expires at once; budgets too large for a Duration (inf)
+    // never expire.  NaN passes the reference's `remaining <= 0` test, but
+    // `future.result(timeout=nan)` does not wait: the first turn (whose submit
+    // starts the worker thread, which runs it at once) completes, and every
+    // later turn times out.
+    let nan_budget = opts.timeout_seconds.is_some_and(f64::is_nan);
     let deadline: Option<Duration> = match opts.timeout_seconds {
         Some(t) if t <= 0.0 => Some(Duration::ZERO),
         Some(t) => Duration::try_from_secs_f64(t).ok(),
@@ -251,9 +255,8 @@ pub fn turn_loop(prompt: &str, opts: &LoopOptions<'_>, matches: &[Match<'_>], de
         } else {
             break;
         };
-        if let Some(budget) = deadline
-            && (budget.is_zero() || start.elapsed() >= budget)
-        {
+        let expired = deadline.is_some_and(|budget| budget.is_zero() || start.elapsed() >= budget);
+        if expired || (nan_budget && turn > 0) {
             results.push(TurnResult::timeout(turn_prompt, &command_names, &tool_names));
             break;
         }

@@ -61,10 +61,10 @@ pub const ID_TOO_LONG: &str = "a session id must be at most 250 bytes (255 with 
 pub fn validate_id(id: &str) -> Result<()> {
     let reason = if id.is_empty() {
         "a session id must not be empty"
-    } else if id == "." || id == ".." {
-        "'.' and '..' are not session ids"
-    } else if id.contains('/') || id.contains('\\') {
-        "a session id must not contain '/' or '\\'"
+    } else if id.contains('/') {
+        // `.`, `..` and backslashes are plain file names here (`..json`,
+        // `...json`, `a\\b.json`), as in the reference.
+        "a session id must not contain '/'"
     } else if id.contains('\0') {
         "a session id must not contain NUL"
     } else if id.len() + ".json".len() > 255 {
@@ -150,8 +150,9 @@ impl Store {
         Ok(session)
     }
 
-    /// Stored session ids, sorted by code point (`sorted(p.stem for p in dir.glob('*.json'))`).
-    pub fn list(&self) -> Result<Vec<String>> {
+    /// Stored session ids as raw file-name bytes (not necessarily UTF-8), sorted
+    /// by code point as `sorted(p.stem for p in dir.glob('*.json'))` sorts them.
+    pub fn list(&self) -> Result<Vec<Vec<u8>>> {
         let fail = |e: &std::io::Error| {
             ClawError::SessionSave(format!("cannot list {}: {}", str_repr(&self.dir), io_reason(e)))
         };
@@ -162,23 +163,30 @@ impl Store {
             Err(e) => return Err(fail(&e)),
         };
         let mut ids = Vec::new();
+        let mut all_utf8 = true;
         for entry in entries {
             // The name's own buffer becomes the id: one allocation per entry.
-            let Ok(mut name) = entry.map_err(|e| fail(&e))?.file_name().into_string() else { continue };
+            let mut name = entry.map_err(|e| fail(&e))?.file_name().into_encoded_bytes();
             // `Path.stem`: a file named just `.json` is its own stem.
-            if name.len() > ".json".len() && name.ends_with(".json") {
+            if name.len() > ".json".len() && name.ends_with(b".json") {
                 name.truncate(name.len() - ".json".len());
-                ids.push(name);
-            } else if name == ".json" {
-                ids.push(name);
+            } else if name != b".json" {
+                continue;
             }
+            all_utf8 &= std::str::from_utf8(&name).is_ok();
+            ids.push(name);
+        }
+        if !all_utf8 {
+            // Python sorts the surrogateescape-decoded names by code point.
+            ids.sort_by_cached_key(|n| surrogateescape_code_points(n));
+            return Ok(ids);
         }
         // Code point order is UTF-8 byte order.  Comparing the first eight
         // bytes as one integer settles almost every pair without a memcmp.
-        fn head(s: &str) -> u64 {
+        fn head(s: &[u8]) -> u64 {
             let mut b = [0u8; 8];
             let n = s.len().min(8);
-            b[..n].copy_from_slice(&s.as_bytes()[..n]);
+            b[..n].copy_from_slice(&s[..n]);
             u64::from_be_bytes(b)
         }
         ids.sort_unstable_by(|a, b| head(a).cmp(&head(b)).then_with(|| a.cmp(b)));
@@ -203,6 +211,17 @@ impl Store {
             )),
         }
     }
+}
+
+/// The code points Python's `surrogateescape` decoding gives a file name:
+/// each byte that is not part of valid UTF-8 becomes U+DC80..U+DCFF.
+fn surrogateescape_code_points(name: &[u8]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(name.len());
+    for chunk in name.utf8_chunks() {
+        out.extend(chunk.valid().chars().map(u32::from));
+        out.extend(chunk.invalid().iter().map(|b| 0xdc00 + u32::from(*b)));
+    }
+    out
 }
 
 /// Python's `str(OSError)`: `[Errno 21] Is a directory: 'path'`.
@@ -251,10 +270,10 @@ mod tests {
 
     #[test]
     fn hostile_ids_are_refused() {
-        for bad in ["", ".", "..", "../x", "a/b", "a\\b", "a\0b", &"x".repeat(251), &"x".repeat(256)] {
+        for bad in ["", "../x", "a/b", "/", "a\0b", &"x".repeat(251), &"x".repeat(256)] {
             assert!(matches!(validate_id(bad), Err(ClawError::InvalidSessionId { .. })), "{bad:?}");
         }
-        for good in ["alpha", "a b", "caf\u{e9}", "-x", "..x", &"x".repeat(250)] {
+        for good in ["alpha", "a b", "caf\u{e9}", "-x", "..x", ".", "..", "a\\b", "\\", &"x".repeat(250)] {
             assert!(validate_id(good).is_ok(), "{good:?}");
         }
     }
@@ -298,8 +317,23 @@ mod tests {
         // pathlib: `Path('.json').stem == '.json'`, and `glob('*.json')` matches it.
         let mut want: Vec<String> = names.iter().map(|n| n.to_string()).chain([".json".to_string()]).collect();
         want.sort_by(|a, b| a.chars().cmp(b.chars()));
+        let want: Vec<Vec<u8>> = want.into_iter().map(String::into_bytes).collect();
         assert_eq!(Store::new(dir.path().to_str()).list().unwrap(), want);
         assert!(Store::new(dir.path().join("absent").to_str()).list().unwrap().is_empty());
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_sort_as_python_decodes_them() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        for n in [&b"\xff"[..], b"\xee\x80\x80", b"a", b"ok\xe9", b"\xed\x9f\xbf"] {
+            let mut name = n.to_vec();
+            name.extend_from_slice(b".json");
+            std::fs::write(dir.path().join(std::ffi::OsStr::from_bytes(&name)), "{}").unwrap();
+        }
+        // U+D7FF < U+DCFF (the escaped 0xFF) < U+E000.
+        let want: Vec<&[u8]> = vec![b"a", b"ok\xe9", b"\xed\x9f\xbf", b"\xff", b"\xee\x80\x80"];
+        assert_eq!(Store::new(dir.path().to_str()).list().unwrap(), want);
     }
 
     #[test]

@@ -117,9 +117,15 @@ fn argv() -> impl Strategy<Value = (Vec<String>, bool)> {
     )
 }
 
+/// JSON mode for sure: the pair `--output-format json` is present and no other
+/// `--output-format` spelling could win the parse (after a successful parse
+/// the last parsed `--output-format` decides).
 fn json_mode(argv: &[String]) -> bool {
-    argv.iter().any(|a| a == "--output-format=json")
-        || argv.windows(2).any(|w| w[0] == "--output-format" && w[1] == "json")
+    let pair = argv.iter().any(|a| a == "--output-format=json")
+        || argv.windows(2).any(|w| w[0] == "--output-format" && w[1] == "json");
+    let other = argv.iter().any(|a| a.starts_with("--o") && a != "--output-format" && a != "--output-format=json")
+        || argv.windows(2).any(|w| w[0] == "--output-format" && w[1] != "json");
+    pair && !other
 }
 
 proptest! {

@@ -53,11 +53,32 @@ fn hostile_ids_are_refused_before_touching_the_file_system() {
     assert!(outside.exists(), "delete-session ../x must not delete outside the store");
     assert!(!tmp.path().join("y.json").exists(), "flush-transcript must not write outside the store");
     assert!(entries(&work.join(".port_sessions")).is_empty());
-    for bad in ["", ".", "..", "a/b", "a\\b", &"x".repeat(256)] {
+    for bad in ["", "/", "a/b", "./a", &"x".repeat(256)] {
         let out = claw(&work, &["load-session", bad]);
         assert_eq!(out.status.code(), Some(1), "{bad:?}");
         assert!(String::from_utf8_lossy(&out.stdout).starts_with("error: invalid session id"), "{bad:?}");
     }
+}
+
+#[test]
+fn dot_ids_and_backslashes_are_plain_file_names_in_the_store() {
+    // The reference stores `.`, `..` and `a\b` as `..json`, `...json` and `a\b.json`.
+    let tmp = scratch();
+    for id in [".", "..", "a\\b"] {
+        let out = claw(tmp.path(), &["flush-transcript", "hi", "--session-id", id]);
+        assert_eq!(out.status.code(), Some(0), "{id:?}: {}", String::from_utf8_lossy(&out.stdout));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), format!(".port_sessions/{id}.json\nflushed=True\n"));
+        let out = claw(tmp.path(), &["load-session", id]);
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with(&format!("{id}\n1 messages\nin=1 ")), "{id:?}");
+    }
+    assert_eq!(entries(&tmp.path().join(".port_sessions")), ["...json", "..json", "a\\b.json"]);
+    let out = claw(tmp.path(), &["list-sessions"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), ".\n..\na\\b\n");
+    for id in [".", "..", "a\\b"] {
+        let out = claw(tmp.path(), &["delete-session", id]);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), format!("deleted: {id}\n"));
+    }
+    assert!(entries(&tmp.path().join(".port_sessions")).is_empty());
 }
 
 #[test]

@@ -136,14 +136,16 @@ enum Class {
 }
 
 fn negative_number(s: &str) -> bool {
-    // argparse: '^-\d+$|^-\d*\.\d+$'
+    // argparse: '^-\d+$|^-\d*\.\d+$', where `\d` is any Unicode decimal
+    // digit and `$` also matches before a final newline.
     let Some(rest) = s.strip_prefix('-') else { return false };
-    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    if all_digits(rest) {
+    let rest = rest.strip_suffix('\n').unwrap_or(rest);
+    let digits = |t: &str| t.chars().all(|c| crate::pyfmt::ucd::decimal(c).is_some());
+    if !rest.is_empty() && digits(rest) {
         return true;
     }
     match rest.split_once('.') {
-        Some((a, b)) => (a.is_empty() || a.bytes().all(|x| x.is_ascii_digit())) && all_digits(b),
+        Some((a, b)) => digits(a) && !b.is_empty() && digits(b),
         None => false,
     }
 }
@@ -378,6 +380,16 @@ impl Parser {
             let name = opt.flags.join("/");
             let takes_value = !matches!(opt.kind, Kind::Flag | Kind::Help | Kind::Version);
             let (raw, next) = match (&explicit, takes_value) {
+                (Some(e), true) if e == "--" => {
+                    // argparse strips the first `--` from an option's strings,
+                    // so `--opt=--` stores an empty list: a falsy value that is
+                    // neither converted nor checked against the choices.
+                    if opt.kind != Kind::Append {
+                        values.remove(opt.dest);
+                    }
+                    start += 1;
+                    continue;
+                }
                 (Some(e), true) => (Some(e.clone()), start + 1),
                 (Some(e), false) => {
                     // Single-dash flags may be bundled (`-hx`); claw has no other short options.
@@ -477,6 +489,10 @@ mod tests {
         assert_eq!(run(&["route", "--", "-weird prompt"]).pos("prompt"), "-weird prompt");
         assert_eq!(run(&["route", "x", "--limit", "-1"]).int("limit").map(|n| n.get()), Some(-1));
         assert_eq!(run(&["route", "-5"]).pos("prompt"), "-5");
+        assert_eq!(run(&["route", "-\u{663}"]).pos("prompt"), "-\u{663}");
+        assert_eq!(run(&["route", "-\u{1813}.5"]).pos("prompt"), "-\u{1813}.5");
+        assert_eq!(run(&["route", "-5\n"]).pos("prompt"), "-5\n");
+        assert_eq!(error(&["route", "x", "-\u{1e4f3}"]), "unrecognized arguments: -\u{1e4f3}");
         let inv = run(&["exec-command", "add-dir", "--output-format", "json", "hello"]);
         assert_eq!((inv.pos("name"), inv.pos("prompt")), ("add-dir", "hello"));
     }
@@ -508,6 +524,15 @@ mod tests {
             error(&["turn-loop", "x", "--timeout-seconds", "soon"]),
             "argument --timeout-seconds: invalid float value: 'soon'"
         );
+    }
+
+    #[test]
+    fn an_explicit_double_dash_is_an_empty_value() {
+        let inv = run(&["flush-transcript", "x", "--session-id", "a", "--session-id=--"]);
+        assert_eq!(inv.str("session_id"), None);
+        let inv = run(&["route", "x", "--limit=--", "--output-format", "json", "--output-format=--"]);
+        assert_eq!((inv.int("limit"), inv.str("output_format")), (None, None));
+        assert_eq!(error(&["route", "x", "--limit", "--"]), "argument --limit: expected one argument");
     }
 
     #[test]

@@ -89,19 +89,75 @@ fn wrap_parts(parts: &[String], indent: &str, prefix: Option<&str>) -> Vec<Strin
     lines
 }
 
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.len() + 1 + word.len() > width {
-            lines.push(std::mem::take(&mut line));
+/// `[^\d\W]`: what textwrap counts as a letter around a hyphen.
+fn letter(c: Option<char>) -> bool {
+    c.is_some_and(|c| c == '_' || (c.is_alphanumeric() && !c.is_numeric()))
+}
+
+/// textwrap's chunks of one word (`break_on_hyphens`): a word may break after
+/// a hyphen with two letters (or letter, hyphen, letter) before it and a
+/// letter, an optional hyphen and a letter after it (`claw-` / `native`).
+fn word_chunks(word: &str) -> Vec<&str> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let mut chunks = Vec::new();
+    let mut start = 0; // index into `chars`
+    for i in 1..chars.len() {
+        if chars[i].1 != '-' || i <= start {
+            continue;
         }
-        if !line.is_empty() {
-            line.push(' ');
+        let before = (i >= 2 && letter(at(i - 1)) && letter(at(i - 2)))
+            || (i >= 3 && letter(at(i - 1)) && at(i - 2) == Some('-') && letter(at(i - 3)));
+        let after = letter(at(i + 1)) && (letter(at(i + 2)) || (at(i + 2) == Some('-') && letter(at(i + 3))));
+        if before && after {
+            let end = chars.get(i + 1).map_or(word.len(), |&(b, _)| b);
+            chunks.push(&word[chars[start].0..end]);
+            start = i + 1;
         }
-        line.push_str(word);
     }
-    if !line.is_empty() {
+    chunks.push(&word[chars.get(start).map_or(word.len(), |&(b, _)| b)..]);
+    chunks
+}
+
+/// `textwrap.wrap(text, width)` as argparse calls it (whitespace collapsed first).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut chunks: Vec<&str> = Vec::new();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            chunks.push(" ");
+        }
+        chunks.extend(word_chunks(word));
+    }
+    let mut lines = Vec::new();
+    let mut i = 0;
+    while i < chunks.len() {
+        if chunks[i] == " " && !lines.is_empty() {
+            i += 1;
+            continue;
+        }
+        let mut line = String::new();
+        let mut len = 0;
+        while let Some(chunk) = chunks.get(i) {
+            let n = chunk.chars().count();
+            if len + n > width {
+                break;
+            }
+            line.push_str(chunk);
+            len += n;
+            i += 1;
+        }
+        if line.is_empty() {
+            // A chunk wider than the line: break it at the width.
+            let cut = chunks[i].char_indices().nth(width.max(1)).map_or(chunks[i].len(), |(b, _)| b);
+            line.push_str(&chunks[i][..cut]);
+            chunks[i] = &chunks[i][cut..];
+            if chunks[i].is_empty() {
+                i += 1;
+            }
+        }
+        if line.ends_with(' ') {
+            line.pop();
+        }
         lines.push(line);
     }
     lines
@@ -174,6 +230,23 @@ mod tests {
         assert!(u.starts_with("usage: claw load-session [-h] [--directory DIRECTORY]"), "{u}");
         assert!(u.lines().all(|l| l.len() <= WIDTH), "{u}");
         assert!(u.trim_end().ends_with("session_id"), "{u}");
+    }
+
+    #[test]
+    fn wrapping_breaks_after_hyphens_as_textwrap_does() {
+        assert_eq!(word_chunks("claw-native"), ["claw-", "native"]);
+        assert_eq!(word_chunks("race-safe)"), ["race-", "safe)"]);
+        assert_eq!(word_chunks("a-b"), ["a-b"]);
+        assert_eq!(word_chunks("#160/#165:"), ["#160/#165:"]);
+        assert_eq!(word_chunks("x-y-zz-top"), ["x-y-", "zz-", "top"]);
+        assert_eq!(word_chunks("--flag"), ["--flag"]);
+        let text = "load a previously persisted session (#160/#165: claw-native session API)";
+        assert_eq!(
+            wrap_words(text, 54),
+            ["load a previously persisted session (#160/#165: claw-", "native session API)"]
+        );
+        let text = "delete a persisted session (#160: idempotent, race-safe)";
+        assert_eq!(wrap_words(text, 54), ["delete a persisted session (#160: idempotent, race-", "safe)"]);
     }
 
     #[test]

@@ -31,3 +31,30 @@ pub fn target(argv: &[String]) -> String {
     }
     "claw".to_string()
 }
+
+/// The parse-error envelope's `command` and `target`, as the reference names
+/// them: the first argv word unless it starts with `-`, else `<missing>`.
+pub fn attempted(argv: &[String]) -> String {
+    match argv.first() {
+        Some(a) if !a.starts_with('-') => a.clone(),
+        _ => "<missing>".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_attempted_command_is_the_first_word_unless_it_is_an_option() {
+        assert_eq!(attempted(&argv(&["route", "x"])), "route");
+        assert_eq!(attempted(&argv(&["nosuch"])), "nosuch");
+        assert_eq!(attempted(&argv(&["--bogus", "route", "x"])), "<missing>");
+        assert_eq!(attempted(&argv(&["-", "route"])), "<missing>");
+        assert_eq!(attempted(&argv(&[])), "<missing>");
+    }
+}

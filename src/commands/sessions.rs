@@ -125,12 +125,20 @@ pub fn list(ctx: &Ctx<'_>) -> Result<Reply> {
         }
     };
     if ctx.json() {
-        return Ok(Reply::fields([("sessions", Json::strs(&ids)), ("count", Json::int(ids.len()))]));
+        let count = Json::int(ids.len());
+        return Ok(Reply::fields([
+            ("sessions", Json::List(ids.into_iter().map(Json::FileName).collect())),
+            ("count", count),
+        ]));
     }
     if ids.is_empty() {
         return Ok(Reply::line("(no sessions)"));
     }
-    Ok(Reply::line(ids.join("\n")))
+    // Names that are not UTF-8 print as their own bytes, as Python's
+    // surrogateescape stdout writes them back.
+    let mut text = ids.join(&b'\n');
+    text.push(b'\n');
+    Ok(Reply { exit: 0, body: crate::output::Body::Bytes(text) })
 }
 
 pub fn delete(ctx: &Ctx<'_>) -> Result<Reply> {

@@ -51,9 +51,19 @@ pub fn repr(x: f64) -> String {
     out
 }
 
-/// Python's `float(text)` as argparse's `type=float` applies it.
+/// Python's `float(text)` as argparse's `type=float` applies it.  As CPython
+/// does, non-ASCII decimal digits count as their ASCII twins and non-ASCII
+/// whitespace as a space; any other non-ASCII character is an error.
 pub fn parse(text: &str) -> Option<f64> {
-    let t = super::text::strip(text);
+    let mut ascii = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            c if c.is_ascii() => ascii.push(c),
+            c if c.is_whitespace() => ascii.push(' '),
+            c => ascii.push(char::from(b'0' + super::ucd::decimal(c)?)),
+        }
+    }
+    let t = super::text::strip_number(&ascii);
     if t.is_empty() {
         return None;
     }
@@ -131,5 +141,12 @@ mod tests {
         assert_eq!(parse(""), None);
         assert_eq!(parse("1__0"), None);
         assert_eq!(parse("--1"), None);
+        assert_eq!(parse("\u{663}.\u{665}"), Some(3.5));
+        assert_eq!(parse("\u{3000}\u{663}.\u{665}e\u{661} "), Some(35.0));
+        assert_eq!(parse("\u{85}2\u{3000}"), Some(2.0));
+        assert_eq!(parse("\x1c2"), None);
+        assert_eq!(parse("2\x1f"), None);
+        assert_eq!(parse("\u{1e4f3}"), None);
+        assert_eq!(parse("\u{221e}"), None);
     }
 }

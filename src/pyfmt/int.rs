@@ -19,7 +19,7 @@ impl PyInt {
 
     /// Parse like `int(text)`; `None` where Python raises `ValueError`.
     pub fn parse(text: &str) -> Option<Self> {
-        let t = super::text::strip(text);
+        let t = super::text::strip_number(text);
         let (neg, body) = match t.chars().next()? {
             '-' => (true, &t[1..]),
             '+' => (false, &t[1..]),
@@ -30,14 +30,14 @@ impl PyInt {
         let chars: Vec<char> = body.chars().collect();
         for (i, &c) in chars.iter().enumerate() {
             if c == '_' {
-                let next_digit = chars.get(i + 1).and_then(|n| decimal_value(*n)).is_some();
+                let next_digit = chars.get(i + 1).and_then(|n| super::ucd::decimal(*n)).is_some();
                 if !prev_digit || !next_digit {
                     return None;
                 }
                 prev_digit = false;
                 continue;
             }
-            let d = decimal_value(c)?;
+            let d = super::ucd::decimal(c)?;
             digits.push(char::from(b'0' + d));
             prev_digit = true;
         }
@@ -64,30 +64,6 @@ impl fmt::Display for PyInt {
     }
 }
 
-/// The value of a Unicode decimal digit (general category Nd), as Python's
-/// `int()` accepts them.  Nd digits come in contiguous runs of ten starting
-/// at a code point whose value is 0.
-fn decimal_value(c: char) -> Option<u8> {
-    use unicode_general_category::{GeneralCategory, get_general_category};
-    if c.is_ascii_digit() {
-        return Some(c as u8 - b'0');
-    }
-    if get_general_category(c) != GeneralCategory::DecimalNumber {
-        return None;
-    }
-    // Nd characters come in complete runs of ten (0..9), and adjacent runs
-    // abut, so the offset from the start of the contiguous stretch gives the
-    // digit value.
-    let mut zero = c as u32;
-    while let Some(p) = zero.checked_sub(1).and_then(char::from_u32) {
-        if get_general_category(p) != GeneralCategory::DecimalNumber {
-            break;
-        }
-        zero -= 1;
-    }
-    Some(((c as u32 - zero) % 10) as u8)
-}
-
 /// Python slicing `seq[:limit]` with a possibly negative `limit`.
 pub fn slice_end(len: usize, limit: i64) -> usize {
     if limit >= 0 {
@@ -103,11 +79,22 @@ mod tests {
 
     #[test]
     fn parses_like_python_int() {
-        let ok = [("12", "12"), (" -3 ", "-3"), ("+7", "7"), ("1_000", "1000"), ("007", "7"), ("-0", "0"), ("٣", "3")];
+        let ok = [
+            ("12", "12"),
+            (" -3 ", "-3"),
+            ("+7", "7"),
+            ("1_000", "1000"),
+            ("007", "7"),
+            ("-0", "0"),
+            ("\u{663}", "3"),
+            ("\u{ff15}", "5"),
+            ("\u{661}_\u{662}", "12"),
+            ("\u{85}5\u{3000}", "5"),
+        ];
         for (input, want) in ok {
             assert_eq!(PyInt::parse(input).map(|i| i.to_string()).as_deref(), Some(want), "{input:?}");
         }
-        for bad in ["", "abc", "1.5", "_1", "1_", "1__0", "--1", "0x10", " "] {
+        for bad in ["", "abc", "1.5", "_1", "1_", "1__0", "--1", "0x10", " ", "\x1c5", "5\x1f", "\u{1e4f3}", "1e5"] {
             assert_eq!(PyInt::parse(bad), None, "{bad:?}");
         }
         let huge = PyInt::parse("123456789012345678901234567890").unwrap();

@@ -18,6 +18,9 @@ pub enum Json {
     Str(String),
     /// A string that may hold lone surrogates (from a reference-written file).
     PyStr(PyStr),
+    /// A file name that need not be UTF-8, written as `json.dumps` writes the
+    /// `str` Python decodes it to (undecodable bytes become `\udcXX`).
+    FileName(Vec<u8>),
     List(Vec<Json>),
     Obj(Vec<(String, Json)>),
 }
@@ -108,6 +111,16 @@ fn write(out: &mut String, value: &Json, indent: Option<usize>, depth: usize) {
             }
             out.push('"');
         }
+        Json::FileName(bytes) => {
+            out.push('"');
+            for chunk in bytes.utf8_chunks() {
+                write_str_body(out, chunk.valid());
+                for b in chunk.invalid() {
+                    out.push_str(&format!("\\u{:04x}", 0xdc00 + u32::from(*b)));
+                }
+            }
+            out.push('"');
+        }
         Json::List(items) => {
             if items.is_empty() {
                 out.push_str("[]");
@@ -155,6 +168,11 @@ fn float(x: f64) -> String {
 pub fn write_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
+    write_str_body(out, s);
+    out.push('"');
+}
+
+fn write_str_body(out: &mut String, s: &str) {
     let mut start = 0;
     for (i, c) in s.char_indices() {
         let plain = (' '..='~').contains(&c) && c != '"' && c != '\\';
@@ -166,7 +184,6 @@ pub fn write_str(out: &mut String, s: &str) {
         escape(out, c as u32);
     }
     out.push_str(&s[start..]);
-    out.push('"');
 }
 
 /// The `ensure_ascii` escape of one code point (a lone surrogate included).
@@ -215,6 +232,12 @@ mod tests {
     fn escapes_like_ensure_ascii() {
         let v = Json::str("caf\u{e9} \u{1f600} \"q\" \\ \n\t\u{7f}\u{1}\u{8}\u{c}\r/");
         assert_eq!(dumps(&v), r#""caf\u00e9 \ud83d\ude00 \"q\" \\ \n\t\u007f\u0001\b\f\r/""#);
+    }
+
+    #[test]
+    fn file_names_escape_undecodable_bytes_as_surrogates() {
+        let v = Json::List(vec![Json::FileName(b"ok\xe9".to_vec()), Json::FileName(b"\xff\xfe \xc3\xa9\"".to_vec())]);
+        assert_eq!(dumps(&v), r#"["ok\udce9", "\udcff\udcfe \u00e9\""]"#);
     }
 
     #[test]

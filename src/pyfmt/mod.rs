@@ -8,3 +8,4 @@ pub mod json;
 pub mod pystr;
 pub mod repr;
 pub mod text;
+pub mod ucd;

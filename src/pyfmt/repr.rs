@@ -1,28 +1,7 @@
 //! CPython's `repr()` for `str`, and the dict/list/tuple reprs that the
 //! bootstrap report embeds for its stream events.
 
-use unicode_general_category::{GeneralCategory as G, get_general_category};
-
-/// `str.isprintable()` for one character, as `repr()` uses it.
-fn is_printable(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    if (c as u32) < 0x7f {
-        return c > ' ';
-    }
-    !matches!(
-        get_general_category(c),
-        G::Control
-            | G::Format
-            | G::Surrogate
-            | G::PrivateUse
-            | G::Unassigned
-            | G::LineSeparator
-            | G::ParagraphSeparator
-            | G::SpaceSeparator
-    )
-}
+use super::ucd::is_printable;
 
 /// `repr(s)` for a Python `str`.
 pub fn str_repr(s: &str) -> String {

@@ -6,6 +6,18 @@ pub fn is_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
+/// The whitespace `int()` and `float()` strip: ASCII `" \t\n\v\f\r"` and the
+/// non-ASCII `str.isspace()` characters.  Unlike `str.split()`, the ASCII
+/// information separators U+001C..U+001F are not stripped.
+pub fn is_number_space(c: char) -> bool {
+    if c.is_ascii() { matches!(c, ' ' | '\t'..='\r') } else { c.is_whitespace() }
+}
+
+/// `text.strip()` as `int()` and `float()` strip.
+pub fn strip_number(text: &str) -> &str {
+    text.trim_matches(is_number_space)
+}
+
 /// `text.split()` with no arguments.
 pub fn split(text: &str) -> impl Iterator<Item = &str> {
     text.split(is_space).filter(|t| !t.is_empty())
@@ -33,6 +45,13 @@ mod tests {
         assert_eq!(split("").count(), 0);
         // U+200B (zero width space) is not whitespace for Python.
         assert_eq!(split("a\u{200b}b").count(), 1);
+    }
+
+    #[test]
+    fn numbers_strip_fewer_ascii_separators() {
+        assert_eq!(strip_number("\u{85}\u{3000} 5\x0b\x0c\r\n\t"), "5");
+        assert_eq!(strip_number("\x1c5\x1f"), "\x1c5\x1f");
+        assert_eq!(strip_number("\u{200b}5"), "\u{200b}5");
     }
 
     #[test]
