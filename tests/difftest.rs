@@ -6,6 +6,8 @@
 //! full run is `python3 tools/difftest.py --reference DIR --bin target/release/claw`.
 //! Skips with a printed reason when the variable is unset.
 
+mod support;
+
 use std::process::Command;
 
 fn count(var: &str, default: u32) -> String {
@@ -14,13 +16,7 @@ fn count(var: &str, default: u32) -> String {
 
 #[test]
 fn claw_differs_from_the_reference_only_where_documented() {
-    let dir = match std::env::var_os("CLAW_REFERENCE_CHECKOUT") {
-        Some(dir) if !dir.is_empty() => dir,
-        _ => {
-            println!("skipping: set CLAW_REFERENCE_CHECKOUT to a claw-code checkout (a directory holding src/main.py)");
-            return;
-        }
-    };
+    let Some(dir) = support::reference_checkout() else { return };
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/difftest.py");
     let out = Command::new("python3")
         .arg(script)

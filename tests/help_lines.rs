@@ -5,7 +5,7 @@
 //! every command's option entries with `python3 -m src.main CMD -h` run in
 //! DIR (skipped with a printed reason when the variable is unset).
 
-mod common;
+mod support;
 
 use std::process::Command;
 
@@ -112,7 +112,7 @@ fn entries_reads_wrapped_help() {
 
 #[test]
 fn the_reference_help_entries_are_unchanged() {
-    let Some(dir) = common::reference_checkout() else { return };
+    let Some(dir) = support::reference_checkout() else { return };
     assert!(dir.join("src/main.py").is_file(), "{} holds no src/main.py", dir.display());
     let mut failures = Vec::new();
     let names = std::iter::once(None).chain(spec::COMMANDS.iter().map(|c| Some(c.name)));

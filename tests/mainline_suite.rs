@@ -9,6 +9,8 @@
 //! claw, and the rest still import the reference's modules.  The suite runs
 //! with `CLAW_ROUTING=explicit` under pytest (or unittest without it).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -16,13 +18,7 @@ const SUITES: &[&str] = &["tests/test_porting_workspace.py", "tests/test_securit
 const MAIN_BLOCK: &str = "if __name__ == '__main__':";
 
 fn checkout() -> Option<PathBuf> {
-    match std::env::var_os("CLAW_MAINLINE_CHECKOUT") {
-        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-        _ => {
-            println!("skipping: set CLAW_MAINLINE_CHECKOUT to a main-line claw-code checkout (src/main.py and tests/)");
-            None
-        }
-    }
+    support::checkout_from_env("CLAW_MAINLINE_CHECKOUT", "a main-line claw-code checkout (src/main.py and tests/)")
 }
 
 fn copy_tree(from: &Path, to: &Path) {

@@ -10,7 +10,7 @@
 //! reference runs with `most_common` ordering ties by name.  The summary's
 //! `Session id:` line is random on both sides and is left out.
 
-mod common;
+mod support;
 
 use std::path::Path;
 use std::process::Command;
@@ -52,7 +52,7 @@ fn run(mut cmd: Command, cwd: &Path) -> (i32, String) {
 
 #[test]
 fn claw_prints_what_the_reference_prints_in_its_checkout() {
-    let Some(dir) = common::reference_checkout() else { return };
+    let Some(dir) = support::reference_checkout() else { return };
     assert!(dir.join("src/main.py").is_file(), "{} holds no src/main.py", dir.display());
     let elsewhere = std::env::temp_dir();
     let mut failures = Vec::new();

@@ -1,6 +1,25 @@
-//! Helpers shared by integration tests (`mod support;`).
+//! Helpers shared by integration tests (`mod support;`).  Each test binary
+//! uses some of them.
+#![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The directory named by the environment variable `var`, or `None` after
+/// printing why the calling test skips (libtest shows it with `--nocapture`).
+pub fn checkout_from_env(var: &str, what: &str) -> Option<PathBuf> {
+    match std::env::var_os(var) {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+        _ => {
+            println!("skipping: set {var} to {what}");
+            None
+        }
+    }
+}
+
+/// The reference checkout named by `CLAW_REFERENCE_CHECKOUT`.
+pub fn reference_checkout() -> Option<PathBuf> {
+    checkout_from_env("CLAW_REFERENCE_CHECKOUT", "a claw-code checkout (a directory holding src/main.py)")
+}
 
 /// A reference-data directory with `n` commands and `n` tools.
 pub fn big_inventory(dir: &Path, n: usize) {
