@@ -87,13 +87,17 @@ REF = {
 CLAW_ONLY = {
     "*": [("--workspace", "workspace")],
     "parity-audit": [("--fail-under", "float")],
-    "route": [("--deny-tool", "tool"), ("--deny-prefix", "word")],
-    "bootstrap": [("--deny-tool", "tool"), ("--deny-prefix", "word")],
-    "turn-loop": [("--deny-tool", "tool"), ("--deny-prefix", "word")],
+    "route": [("--deny-tool", "tool"), ("--deny-prefix", "word"), ("--routing", "routing")],
+    "bootstrap": [("--deny-tool", "tool"), ("--deny-prefix", "word"), ("--routing", "routing")],
+    "turn-loop": [("--deny-tool", "tool"), ("--deny-prefix", "word"), ("--routing", "routing")],
+    "show-command": [("--routing", "routing")],
+    "exec-command": [("--routing", "routing")],
+    "commands": [("--routing", "routing")],
     "exec-tool": [("--deny-tool", "tool"), ("--deny-prefix", "word"), ("--workspace-root", "dir"), ("--cwd", "dir")],
 }
 CLAW_ONLY_FLAGS = {"--workspace", "--fail-under", "--deny-tool", "--deny-prefix", "--workspace-root", "--cwd",
-                   "--generate"}
+                   "--generate", "--routing", "--surface", "--baseline", "--write-baseline", "--junit",
+                   "--github-annotations"}
 SESSION_COMMANDS = ["flush-transcript", "load-session", "list-sessions", "delete-session"]
 
 # Characters assigned after Unicode 14.0 (CPython 3.11's database): Kawi and
@@ -198,6 +202,8 @@ class Gen:
             return self.session_id()
         if kind == "dir":
             return self.directory()
+        if kind == "routing":
+            return self.pick(["reference", "explicit", "ref", ""])
         if kind == "workspace":
             return self.pick([".", "nope", ""])
         if kind == "command":
@@ -415,10 +421,10 @@ def claw_only_token(tok):
     return len(flag) >= 3 and any(f.startswith(flag) for f in CLAW_ONLY_FLAGS)
 
 
-CLAW_HELP_RX = re.compile(r"(?m)^  (?:--workspace|--fail-under|--deny-tool|--deny-prefix|--workspace-root|--cwd|"
-                          r"--output-format)\b.*\n(?:^ {4,}\S.*\n)*")
-CLAW_USAGE_RX = re.compile(r"\[(?:--workspace|--fail-under|--deny-tool|--deny-prefix|--workspace-root|--cwd|"
-                           r"--output-format) [^\]]*\]")
+_CLAW_OPTS = ("--workspace|--fail-under|--deny-tool|--deny-prefix|--workspace-root|--cwd|--generate|--routing|"
+              "--surface|--baseline|--write-baseline|--junit|--github-annotations")
+CLAW_HELP_RX = re.compile(r"(?m)^  (?:" + _CLAW_OPTS + r"|--output-format)\b.*\n(?:^ {4,}\S.*\n)*")
+CLAW_USAGE_RX = re.compile(r"\[(?:" + _CLAW_OPTS + r"|--output-format)(?: [^\]]*)?\]")
 
 
 CLAW_HELP_RX_NO_OUT = re.compile(CLAW_HELP_RX.pattern.replace("|--output-format", ""), re.M)
@@ -469,8 +475,17 @@ def classify(argv, ref, claw, notes):
                                                               r".*--o", refusal):
         if cc != 2 or not ce:
             return "JSON on the 12 opt-out commands"
+    # --output-format on an opt-out command: claw checks its value where the
+    # reference had set the unknown option aside (and printed help later).
+    if cmd in OPT_OUT and cc == 2 and b"argument --output-format" in ce:
+        return "JSON on the 12 opt-out commands"
     # claw-only options.
     if refusal is not None and any(claw_only_token(a) and a.split("=", 1)[0] in refusal for a in argv):
+        return "claw-only options"
+    # Both refuse argv, but a claw-only option (maybe abbreviated) took a
+    # value the reference parsed as something else.
+    claw_refusal = cc == 2 and b"error:" in ce or (cenv and (cenv.get("error") or {}).get("kind") == "parse")
+    if refusal is not None and claw_refusal and any(claw_only_token(a) for a in argv):
         return "claw-only options"
     # Non-finite floats are null in claw's (strict) JSON.
     if NONFINITE_RX.search(ro_s) and rc == cc:
@@ -480,6 +495,11 @@ def classify(argv, ref, claw, notes):
     if cmd in SESSION_COMMANDS and cc == 1 and ('"kind": "invalid_session_id"' in co_s
                                                 or co_s.startswith("error: invalid session id")):
         return "refused session ids"
+    # An id whose `<id>.json` is over 255 bytes: `delete-session` says it is
+    # not there (it cannot be), where the reference fails on the name.
+    if cmd == "delete-session" and any(len(a.encode("utf-8", "surrogateescape")) > 250 for a in argv):
+        if cc == 0 and (co_s.startswith("not found:") or (cenv and cenv.get("deleted") is False)):
+            return "refused session ids"
     # Strict types in session files: claw's typed load failure where the
     # reference loads a wrongly typed file or crashes on it.
     if "strict-types" in notes and cmd == "load-session" and cc == 1 and (
