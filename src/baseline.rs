@@ -81,7 +81,7 @@ pub fn render(audit: &Audit, inventory: &str) -> String {
 /// Write the baseline for `audit` to `path` atomically.
 pub fn write(path: &str, audit: &Audit, inventory: &str) -> Result<()> {
     crate::atomic_file::write(Path::new(path), render(audit, inventory).as_bytes())
-        .map_err(|e| ClawError::ReportWrite { path: path.to_string(), problem: crate::snapshot::io_reason(&e) })
+        .map_err(|e| ClawError::ReportWrite { path: path.to_string(), problem: crate::error::io_reason(&e) })
 }
 
 impl Baseline {
@@ -99,7 +99,7 @@ impl Baseline {
         let mut bytes = Vec::new();
         std::fs::File::open(p)
             .and_then(|f| f.take(FILE_LIMIT).read_to_end(&mut bytes))
-            .map_err(|e| fail(crate::snapshot::io_reason(&e)))?;
+            .map_err(|e| fail(crate::error::io_reason(&e)))?;
         let value: Value = serde_json::from_slice(&bytes).map_err(|e| fail(format!("is not valid JSON: {e}")))?;
         Baseline::from_value(path, &value).map_err(fail)
     }

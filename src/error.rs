@@ -55,3 +55,12 @@ impl ClawError {
 }
 
 pub type Result<T, E = ClawError> = std::result::Result<T, E>;
+
+/// An I/O error's reason without Rust's "(os error N)" suffix.
+pub fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}

@@ -19,26 +19,13 @@ use std::fs::File;
 use std::io::{ErrorKind, Read};
 use std::path::Path;
 
+use crate::error::io_reason;
+
 /// Override files larger than this are refused rather than read.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
-/// `O_NONBLOCK` (the same value on every Linux architecture claw builds for).
-#[cfg(target_os = "linux")]
-const O_NONBLOCK: i32 = 0o4000;
-#[cfg(all(unix, not(target_os = "linux")))]
-const O_NONBLOCK: i32 = 0x0004;
-
 /// Why an override file could not be used (the caller names the file).
 pub type Problem = String;
-
-/// An I/O error's reason without Rust's "(os error N)" suffix.
-pub fn io_reason(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
 
 fn over_limit(size: u64) -> Problem {
     format!("{size} bytes is over the {MAX_FILE_BYTES} byte limit")
@@ -58,7 +45,7 @@ pub fn open(path: &Path) -> Result<Opened, Problem> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(O_NONBLOCK);
+        options.custom_flags(libc::O_NONBLOCK);
     }
     let file = options.open(path).map_err(|e| match std::fs::metadata(path) {
         // Opening a socket fails (ENXIO): say what it is instead.

@@ -14,12 +14,12 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::Path;
 
+use crate::error::io_reason;
 use crate::error::{ClawError, Result};
 use crate::pyfmt::json::{Json, dumps_indent};
 use crate::pyfmt::pystr::PyStr;
 use crate::pyfmt::repr::str_repr;
 use crate::session_io::{self, ReadError};
-use crate::snapshot::io_reason;
 
 pub const DEFAULT_DIR: &str = ".port_sessions";
 

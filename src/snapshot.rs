@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::error::io_reason;
 use crate::error::{ClawError, Result};
-pub use crate::inventory_io::{MAX_FILE_BYTES, io_reason};
+pub use crate::inventory_io::MAX_FILE_BYTES;
 use crate::{inventory_io, inventory_scan};
 
 /// Above this size the two inventories are loaded on two threads.

@@ -25,7 +25,7 @@ pub fn root(option: Option<&str>) -> Result<PathBuf> {
     let problem = match std::fs::metadata(&given) {
         Ok(m) if m.is_dir() => return Ok(absolute(&given)),
         Ok(_) => "not a directory".to_string(),
-        Err(e) => crate::snapshot::io_reason(&e),
+        Err(e) => crate::error::io_reason(&e),
     };
     Err(ClawError::Workspace { path: given.display().to_string(), problem })
 }

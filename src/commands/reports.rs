@@ -6,6 +6,7 @@
 
 use super::Ctx;
 use crate::baseline::Baseline;
+use crate::error::io_reason;
 use crate::error::{ClawError, Result};
 use crate::manifest::Manifest;
 use crate::output::{Body, Reply};
@@ -15,7 +16,7 @@ use crate::pyfmt::int::{PyInt, slice_end};
 use crate::pyfmt::json::Json;
 use crate::query_engine::{Config, new_session_id};
 use crate::setup::{self, SetupReport};
-use crate::snapshot::{Module, Source, io_reason};
+use crate::snapshot::{Module, Source};
 
 /// How many command / tool entries the summary lists.
 const SUMMARY_ENTRIES: usize = 10;
