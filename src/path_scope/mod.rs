@@ -19,7 +19,9 @@
 //! * `commands`: what programs do with their arguments (interpreters,
 //!   wrappers, `cd`, sed and awk scripts);
 //! * `checker`: the walk over commands, with the working directory and
-//!   variables the payload sets;
+//!   variables the payload sets (`checker/vars`: assignments and globbing;
+//!   `checker/programs`: interpreters, `cd`, symlinks; `checker/operands`:
+//!   one word's paths, inside a root or refused);
 //! * `resolve`: resolving a path the way the kernel does.
 //!
 //! The rules, in short (README's "Threat model" says what they promise):
