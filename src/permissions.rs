@@ -1,7 +1,37 @@
-//! `ToolPermissionContext`: deny lists by exact (case-insensitive) name and
-//! by name prefix.
+//! Permissions: `ToolPermissionContext`'s deny lists (by exact,
+//! case-insensitive name and by name prefix), and the denials a set of
+//! routed matches earns (`_infer_permission_denials` plus the deny lists).
 
 use crate::pyfmt::text::lower;
+use crate::router::{Kind, Match};
+
+const BASH_REASON: &str = "destructive shell execution remains gated in the Python port";
+const DENY_REASON: &str = "blocked by --deny-tool/--deny-prefix";
+
+/// `_infer_permission_denials`, plus tools blocked by claw's deny lists.
+pub fn denials(matches: &[Match<'_>], deny: &Deny) -> Vec<Denial> {
+    matches
+        .iter()
+        .filter(|m| m.kind == Kind::Tool)
+        .filter_map(|m| {
+            let reason = if lower(m.name).contains("bash") {
+                BASH_REASON
+            } else if deny.blocks(m.name) {
+                DENY_REASON
+            } else {
+                return None;
+            };
+            Some(Denial { tool_name: m.name.to_string(), reason: reason.into() })
+        })
+        .collect()
+}
+
+/// A tool the runtime refused (`PermissionDenial`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Denial {
+    pub tool_name: String,
+    pub reason: String,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Deny {

@@ -1,6 +1,7 @@
 //! `QueryEnginePort`: message submission with turn and token budgets,
 //! stream events, compaction, and persistence through the session store.
 
+use crate::permissions::Denial;
 use crate::pyfmt::json::{Json, dumps_indent};
 use crate::pyfmt::repr::{PyVal, repr};
 use crate::pyfmt::text;
@@ -40,13 +41,6 @@ impl Usage {
             output_tokens: self.output_tokens + text::split(output).count() as u64,
         }
     }
-}
-
-/// A tool the runtime refused (`PermissionDenial`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Denial {
-    pub tool_name: String,
-    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

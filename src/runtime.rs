@@ -6,35 +6,15 @@ use std::time::{Duration, Instant};
 
 use crate::catalog;
 use crate::error::Result;
-use crate::permissions::Deny;
-use crate::query_engine::{Config, Denial, Engine, StopReason, TurnResult};
+use crate::permissions::{Deny, denials};
+use crate::pyfmt::repr::py_bool;
+use crate::query_engine::{Config, Engine, StopReason, TurnResult};
 use crate::router::{Kind, Match};
 use crate::routing::Routing;
 use crate::session_store::Store;
 use crate::setup::{self, Setup};
 use crate::snapshot::Module;
-use crate::workspace::{Context, py_bool};
-
-const BASH_REASON: &str = "destructive shell execution remains gated in the Python port";
-const DENY_REASON: &str = "blocked by --deny-tool/--deny-prefix";
-
-/// `_infer_permission_denials`, plus tools blocked by claw's deny lists.
-pub fn denials(matches: &[Match<'_>], deny: &Deny) -> Vec<Denial> {
-    matches
-        .iter()
-        .filter(|m| m.kind == Kind::Tool)
-        .filter_map(|m| {
-            let reason = if crate::pyfmt::text::lower(m.name).contains("bash") {
-                BASH_REASON
-            } else if deny.blocks(m.name) {
-                DENY_REASON
-            } else {
-                return None;
-            };
-            Some(Denial { tool_name: m.name.to_string(), reason: reason.into() })
-        })
-        .collect()
-}
+use crate::workspace::Context;
 
 fn names(matches: &[Match<'_>], kind: Kind) -> Vec<String> {
     matches.iter().filter(|m| m.kind == kind).map(|m| m.name.to_string()).collect()

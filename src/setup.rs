@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::workspace::py_bool;
+use crate::pyfmt::repr::py_bool;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub const RUSTC_VERSION: &str = env!("CLAW_RUSTC_VERSION");

@@ -2,6 +2,7 @@
 //! else the current directory.  Its port root is `DIR/src`.  Scans happen
 //! only when a command reports on the workspace.
 
+use crate::pyfmt::repr::py_bool;
 use std::path::{Path, PathBuf};
 
 use crate::error::{ClawError, Result};
@@ -139,11 +140,6 @@ impl Context {
         ]
         .join("\n")
     }
-}
-
-/// Python's `str(bool)`.
-pub fn py_bool(b: bool) -> &'static str {
-    if b { "True" } else { "False" }
 }
 
 #[cfg(test)]

@@ -3,10 +3,10 @@
 use super::Ctx;
 use crate::error::Result;
 use crate::output::Reply;
+use crate::permissions::denials;
 use crate::pyfmt::int::PyInt;
 use crate::pyfmt::json::Json;
 use crate::router::Match;
-use crate::runtime::denials;
 
 pub fn matches_json(matches: &[Match<'_>]) -> Json {
     Json::List(

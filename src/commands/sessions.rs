@@ -4,9 +4,9 @@ use super::Ctx;
 use crate::error::{ClawError, Result};
 use crate::output::Reply;
 use crate::pyfmt::json::Json;
+use crate::pyfmt::repr::py_bool;
 use crate::query_engine::{Config, Engine};
 use crate::session_store::{self, LoadError, Store};
-use crate::workspace::py_bool;
 
 /// `--directory`; an empty value means the default, as `if args.directory` does.
 fn directory<'a>(ctx: &'a Ctx<'_>) -> Option<&'a str> {

@@ -1,7 +1,12 @@
-//! CPython's `repr()` for `str`, and the dict/list/tuple reprs that the
-//! bootstrap report embeds for its stream events.
+//! CPython's `repr()` for `str`, `str(bool)`, and the dict/list/tuple reprs
+//! that the bootstrap report embeds for its stream events.
 
 use super::ucd::is_printable;
+
+/// Python's `str(bool)`: `True` or `False`.
+pub fn py_bool(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
 
 /// `repr(s)` for a Python `str`.
 pub fn str_repr(s: &str) -> String {
