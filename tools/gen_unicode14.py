@@ -28,7 +28,7 @@ def ranges(pred):
 
 
 def table(name, doc, rows):
-    lines = [f"/// {doc}", f"pub static {name}: &[(u32, u32)] = &["]
+    lines = [f"/// {doc}", "#[rustfmt::skip]", f"pub static {name}: &[(u32, u32)] = &["]
     row = "   "
     for a, b in rows:
         item = f" (0x{a:X}, 0x{b:X}),"
