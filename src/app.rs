@@ -6,6 +6,7 @@ use std::ffi::OsString;
 use std::io::Write;
 
 use crate::cli::argparse::{self, ParseError, Parsed};
+use crate::cli::args::Request;
 use crate::cli::{attempted, help, spec, target, wants_json};
 use crate::commands::{Ctx, dispatch};
 use crate::error::ClawError;
@@ -53,11 +54,12 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
         Ok(Parsed::Generate(what)) => (target(&argv), plain(json, what, crate::generate::render(what))),
         Ok(Parsed::Run(inv)) => {
             // After a successful parse the parsed `--output-format` rules: the last one wins.
-            let format = if inv.str("output_format") == Some("json") { Format::Json } else { Format::Text };
-            let source = Source::resolve(&crate::workspace::given(inv.str("workspace")));
-            let ctx = Ctx { inv: &inv, format, source };
-            let reply = dispatch(&ctx).unwrap_or_else(|e| error_reply(&e, format));
-            (inv.cmd.name.to_string(), reply)
+            let Request { id, format, workspace, command } = Request::new(&inv);
+            let workspace = workspace.as_deref();
+            let source = Source::resolve(&crate::workspace::given(workspace));
+            let ctx = Ctx { format, source, workspace };
+            let reply = command.and_then(|c| dispatch(&ctx, &c)).unwrap_or_else(|e| error_reply(&e, format));
+            (id.name().to_string(), reply)
         }
     };
     match emit(&command, reply, out, err) {

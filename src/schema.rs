@@ -21,7 +21,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::cli::spec;
+use crate::cli::spec::{self, CommandId};
 use crate::error::ClawError;
 
 pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -341,9 +341,9 @@ fn active(mode: &str) -> Vec<Shape> {
 }
 
 /// The shapes of one subcommand's envelope besides the typed error, help and parse errors.
-pub fn command_shapes(command: &str) -> Vec<Shape> {
+pub fn command_shapes(command: CommandId) -> Vec<Shape> {
     match command {
-        "summary" => {
+        CommandId::Summary => {
             let backlog = list(object(&[
                 ("name", string()),
                 ("status", constant("mirrored")),
@@ -366,8 +366,8 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
                 ("transcript_flushed", boolean()),
             ])]
         }
-        "manifest" => vec![Shape::success(manifest_fields())],
-        "parity-audit" => vec![
+        CommandId::Manifest => vec![Shape::success(manifest_fields())],
+        CommandId::ParityAudit => vec![
             Shape::success(vec![
                 ("port_root", string()),
                 ("language", language()),
@@ -426,7 +426,7 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
             ])
             .with_exit(&[0, 1]),
         ],
-        "setup-report" => {
+        CommandId::SetupReport => {
             let mut deferred = vec![("trusted", boolean())];
             let flags = crate::setup::DeferredInit::run(true);
             deferred.extend(flags.steps().map(|(name, _)| (name, boolean())));
@@ -440,7 +440,7 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
                 ("startup_steps", strings()),
             ])]
         }
-        "command-graph" => vec![Shape::success(vec![
+        CommandId::CommandGraph => vec![Shape::success(vec![
             ("builtins_count", integer()),
             ("plugin_like_count", integer()),
             ("skill_like_count", integer()),
@@ -449,21 +449,21 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
             ("plugin_like", list(entry())),
             ("skill_like", list(entry())),
         ])],
-        "tool-pool" => vec![Shape::success(vec![
+        CommandId::ToolPool => vec![Shape::success(vec![
             ("simple_mode", boolean()),
             ("include_mcp", boolean()),
             ("tool_count", integer()),
             ("tools", list(entry())),
         ])],
-        "bootstrap-graph" => vec![Shape::success(vec![("stages", strings()), ("note", string())])],
-        "subsystems" => vec![Shape::success(vec![
+        CommandId::BootstrapGraph => vec![Shape::success(vec![("stages", strings()), ("note", string())])],
+        CommandId::Subsystems => vec![Shape::success(vec![
             ("limit", integer()),
             ("language", language()),
             ("total_modules", integer()),
             ("count", integer()),
             ("modules", list(module())),
         ])],
-        "commands" => vec![Shape::success(vec![
+        CommandId::Commands => vec![Shape::success(vec![
             ("entry_count", integer()),
             ("query", nullable(string())),
             ("limit", integer()),
@@ -472,7 +472,7 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
             ("count", integer()),
             ("commands", list(entry())),
         ])],
-        "tools" => vec![Shape::success(vec![
+        CommandId::Tools => vec![Shape::success(vec![
             ("entry_count", integer()),
             ("query", nullable(string())),
             ("limit", integer()),
@@ -481,7 +481,7 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
             ("count", integer()),
             ("tools", list(entry())),
         ])],
-        "route" => vec![
+        CommandId::Route => vec![
             Shape::success(vec![
                 ("prompt", string()),
                 ("limit", integer()),
@@ -496,7 +496,7 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
                 ),
             )]),
         ],
-        "bootstrap" => vec![Shape::success(vec![
+        CommandId::Bootstrap => vec![Shape::success(vec![
             ("prompt", string()),
             ("limit", integer()),
             ("setup", setup()),
@@ -514,7 +514,7 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
             ),
             ("persisted_session_path", string()),
         ])],
-        "turn-loop" => {
+        CommandId::TurnLoop => {
             let turn = object(&[
                 ("prompt", string()),
                 ("output", string()),
@@ -537,7 +537,7 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
                 .with_exit(&[0, 2]),
             ]
         }
-        "flush-transcript" => vec![
+        CommandId::FlushTranscript => vec![
             Shape::success(vec![
                 ("session_id", string()),
                 ("path", string()),
@@ -552,7 +552,7 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
                 typed_error(one_of([invalid_id_kind(), ClawError::SessionSave(String::new()).kind()])),
             ),
         ],
-        "load-session" => vec![
+        CommandId::LoadSession => vec![
             Shape::success(vec![
                 ("session_id", string()),
                 ("loaded", constant(true)),
@@ -572,7 +572,7 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
                 ]),
             ),
         ],
-        "list-sessions" => vec![
+        CommandId::ListSessions => vec![
             Shape::success(vec![("sessions", strings()), ("count", integer())]),
             Shape::new(
                 "failure",
@@ -585,7 +585,7 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
                 ],
             ),
         ],
-        "delete-session" => vec![
+        CommandId::DeleteSession => vec![
             Shape::success(vec![
                 ("session_id", string()),
                 ("deleted", boolean()),
@@ -597,15 +597,15 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
                 typed_error(one_of([invalid_id_kind(), "session_delete_failed"])),
             ),
         ],
-        "remote-mode" => connected("remote"),
-        "ssh-mode" => connected("ssh"),
-        "teleport-mode" => connected("teleport"),
-        "direct-connect-mode" => active("direct-connect"),
-        "deep-link-mode" => active("deep-link"),
-        "show-command" => show("command_not_found"),
-        "show-tool" => show("tool_not_found"),
-        "exec-command" => exec("prompt", typed_error(constant("command_not_found"))),
-        "exec-tool" => exec(
+        CommandId::RemoteMode => connected("remote"),
+        CommandId::SshMode => connected("ssh"),
+        CommandId::TeleportMode => connected("teleport"),
+        CommandId::DirectConnectMode => active("direct-connect"),
+        CommandId::DeepLinkMode => active("deep-link"),
+        CommandId::ShowCommand => show("command_not_found"),
+        CommandId::ShowTool => show("tool_not_found"),
+        CommandId::ExecCommand => exec("prompt", typed_error(constant("command_not_found"))),
+        CommandId::ExecTool => exec(
             "payload",
             object_with(
                 &[
@@ -619,7 +619,6 @@ pub fn command_shapes(command: &str) -> Vec<Shape> {
                 ],
             ),
         ),
-        other => panic!("no schema defined for subcommand {other:?}: add it to schema::command_shapes"),
     }
 }
 
@@ -656,8 +655,8 @@ fn pretty(v: &Value) -> String {
 
 /// The schema of subcommand `name`'s envelope.
 pub fn command_schema(c: &spec::Cmd) -> Value {
-    let mut shapes = command_shapes(c.name);
-    if c.opts.iter().any(|o| o.dest == "routing") {
+    let mut shapes = command_shapes(c.id);
+    if c.declares("routing") {
         let routing =
             described(one_of(crate::routing::CHOICES), "only with --routing or CLAW_ROUTING: the routing used");
         shapes.iter_mut().for_each(|s| s.optional.push(("routing", routing.clone())));

@@ -38,36 +38,38 @@ pub struct Invocation {
     values: HashMap<&'static str, Val>,
 }
 
+/// Values are read by `dest` only in [`super::args`], which turns them into
+/// typed arguments.
 impl Invocation {
-    pub fn str(&self, dest: &str) -> Option<&str> {
+    pub(super) fn str(&self, dest: &str) -> Option<&str> {
         match self.values.get(dest) {
             Some(Val::Str(s)) => Some(s),
             _ => None,
         }
     }
-    pub fn int(&self, dest: &str) -> Option<&PyInt> {
+    pub(super) fn int(&self, dest: &str) -> Option<&PyInt> {
         match self.values.get(dest) {
             Some(Val::Int(n)) => Some(n),
             _ => None,
         }
     }
-    pub fn float(&self, dest: &str) -> Option<f64> {
+    pub(super) fn float(&self, dest: &str) -> Option<f64> {
         match self.values.get(dest) {
             Some(Val::Float(x)) => Some(*x),
             _ => None,
         }
     }
-    pub fn flag(&self, dest: &str) -> bool {
+    pub(super) fn flag(&self, dest: &str) -> bool {
         matches!(self.values.get(dest), Some(Val::Flag))
     }
-    pub fn list(&self, dest: &str) -> &[String] {
+    pub(super) fn list(&self, dest: &str) -> &[String] {
         match self.values.get(dest) {
             Some(Val::List(items)) => items,
             _ => &[],
         }
     }
     /// The required positional `dest` (the parser guarantees it is present).
-    pub fn pos(&self, dest: &str) -> &str {
+    pub(super) fn pos(&self, dest: &str) -> &str {
         self.str(dest).unwrap_or_default()
     }
 }

@@ -1,7 +1,9 @@
 //! The command line: the spec of subcommands and options, an argparse
-//! emulation that parses it, and argparse-style help.
+//! emulation that parses it, the conversion to typed arguments, and
+//! argparse-style help.
 
 pub mod argparse;
+pub mod args;
 pub mod help;
 pub mod spec;
 

@@ -42,12 +42,94 @@ pub struct Pos {
     pub help: &'static str,
 }
 
+/// One subcommand. The variants are in [`COMMANDS`]' order, so a command's
+/// spec is `COMMANDS[id as usize]` (a unit test holds the two together).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CommandId {
+    Summary,
+    Manifest,
+    ParityAudit,
+    SetupReport,
+    CommandGraph,
+    ToolPool,
+    BootstrapGraph,
+    Subsystems,
+    Commands,
+    Tools,
+    Route,
+    Bootstrap,
+    TurnLoop,
+    FlushTranscript,
+    LoadSession,
+    ListSessions,
+    DeleteSession,
+    RemoteMode,
+    SshMode,
+    TeleportMode,
+    DirectConnectMode,
+    DeepLinkMode,
+    ShowCommand,
+    ShowTool,
+    ExecCommand,
+    ExecTool,
+}
+
+impl CommandId {
+    /// Every subcommand, in the reference's order.
+    pub const ALL: [CommandId; 26] = [
+        CommandId::Summary,
+        CommandId::Manifest,
+        CommandId::ParityAudit,
+        CommandId::SetupReport,
+        CommandId::CommandGraph,
+        CommandId::ToolPool,
+        CommandId::BootstrapGraph,
+        CommandId::Subsystems,
+        CommandId::Commands,
+        CommandId::Tools,
+        CommandId::Route,
+        CommandId::Bootstrap,
+        CommandId::TurnLoop,
+        CommandId::FlushTranscript,
+        CommandId::LoadSession,
+        CommandId::ListSessions,
+        CommandId::DeleteSession,
+        CommandId::RemoteMode,
+        CommandId::SshMode,
+        CommandId::TeleportMode,
+        CommandId::DirectConnectMode,
+        CommandId::DeepLinkMode,
+        CommandId::ShowCommand,
+        CommandId::ShowTool,
+        CommandId::ExecCommand,
+        CommandId::ExecTool,
+    ];
+
+    /// The subcommand's row in [`COMMANDS`].
+    pub fn spec(self) -> &'static Cmd {
+        &COMMANDS[self as usize]
+    }
+
+    /// The subcommand's name on the command line.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+}
+
 #[derive(Debug)]
 pub struct Cmd {
+    pub id: CommandId,
     pub name: &'static str,
     pub help: &'static str,
     pub pos: &'static [Pos],
     pub opts: &'static [Opt],
+}
+
+impl Cmd {
+    /// Whether the subcommand has a positional or an option storing to `dest`.
+    pub fn declares(&self, dest: &str) -> bool {
+        self.pos.iter().any(|p| p.name == dest) || self.opts.iter().any(|o| o.dest == dest)
+    }
 }
 
 pub const FORMATS: &[&str] = &["text", "json"];
@@ -106,18 +188,21 @@ pub const DESCRIPTION: &str = "Python porting workspace for the Claude Code rewr
 /// Every subcommand, in the reference's order (its invalid-choice message lists them so).
 pub static COMMANDS: &[Cmd] = &[
     Cmd {
+        id: CommandId::Summary,
         name: "summary",
         help: "render a Markdown summary of the Python porting workspace",
         pos: &[],
         opts: &[HELP, OUTPUT, WORKSPACE],
     },
     Cmd {
+        id: CommandId::Manifest,
         name: "manifest",
         help: "print the current Python workspace manifest",
         pos: &[],
         opts: &[HELP, OUTPUT, WORKSPACE],
     },
     Cmd {
+        id: CommandId::ParityAudit,
         name: "parity-audit",
         help: "compare the Python workspace against the local ignored TypeScript archive when available",
         pos: &[],
@@ -139,36 +224,42 @@ pub static COMMANDS: &[Cmd] = &[
         ],
     },
     Cmd {
+        id: CommandId::SetupReport,
         name: "setup-report",
         help: "render the startup/prefetch setup report",
         pos: &[],
         opts: &[HELP, OUTPUT, WORKSPACE],
     },
     Cmd {
+        id: CommandId::CommandGraph,
         name: "command-graph",
         help: "show command graph segmentation",
         pos: &[],
         opts: &[HELP, OUTPUT_BARE, WORKSPACE],
     },
     Cmd {
+        id: CommandId::ToolPool,
         name: "tool-pool",
         help: "show assembled tool pool with default settings",
         pos: &[],
         opts: &[HELP, OUTPUT_BARE, WORKSPACE],
     },
     Cmd {
+        id: CommandId::BootstrapGraph,
         name: "bootstrap-graph",
         help: "show the mirrored bootstrap/runtime graph stages",
         pos: &[],
         opts: &[HELP, OUTPUT_BARE, WORKSPACE],
     },
     Cmd {
+        id: CommandId::Subsystems,
         name: "subsystems",
         help: "list the current Python modules in the workspace",
         pos: &[],
         opts: &[HELP, LIMIT5, OUTPUT, WORKSPACE],
     },
     Cmd {
+        id: CommandId::Commands,
         name: "commands",
         help: "list mirrored command entries from the archived snapshot",
         pos: &[],
@@ -184,6 +275,7 @@ pub static COMMANDS: &[Cmd] = &[
         ],
     },
     Cmd {
+        id: CommandId::Tools,
         name: "tools",
         help: "list mirrored tool entries from the archived snapshot",
         pos: &[],
@@ -200,18 +292,21 @@ pub static COMMANDS: &[Cmd] = &[
         ],
     },
     Cmd {
+        id: CommandId::Route,
         name: "route",
         help: "route a prompt across mirrored command/tool inventories",
         pos: &[PROMPT],
         opts: &[HELP, LIMIT5, OUTPUT_BARE, WORKSPACE, DENY_TOOL, DENY_PREFIX, ROUTING],
     },
     Cmd {
+        id: CommandId::Bootstrap,
         name: "bootstrap",
         help: "build a runtime-style session report from the mirrored inventories",
         pos: &[PROMPT],
         opts: &[HELP, LIMIT5, OUTPUT_BARE, WORKSPACE, DENY_TOOL, DENY_PREFIX, ROUTING],
     },
     Cmd {
+        id: CommandId::TurnLoop,
         name: "turn-loop",
         help: "run a small stateful turn loop for the mirrored runtime",
         pos: &[PROMPT],
@@ -245,6 +340,7 @@ pub static COMMANDS: &[Cmd] = &[
         ],
     },
     Cmd {
+        id: CommandId::FlushTranscript,
         name: "flush-transcript",
         help: "persist and flush a temporary session transcript (#160/#166: claw-native session API)",
         pos: &[PROMPT],
@@ -257,67 +353,84 @@ pub static COMMANDS: &[Cmd] = &[
         ],
     },
     Cmd {
+        id: CommandId::LoadSession,
         name: "load-session",
         help: "load a previously persisted session (#160/#165: claw-native session API)",
         pos: &[SESSION_ID],
         opts: &[HELP, DIRECTORY, OUTPUT, WORKSPACE],
     },
     Cmd {
+        id: CommandId::ListSessions,
         name: "list-sessions",
         help: "enumerate stored session IDs (#160: claw-native session API)",
         pos: &[],
         opts: &[HELP, DIRECTORY, OUTPUT, WORKSPACE],
     },
     Cmd {
+        id: CommandId::DeleteSession,
         name: "delete-session",
         help: "delete a persisted session (#160: idempotent, race-safe)",
         pos: &[SESSION_ID],
         opts: &[HELP, DIRECTORY, OUTPUT, WORKSPACE],
     },
     Cmd {
+        id: CommandId::RemoteMode,
         name: "remote-mode",
         help: "simulate remote-control runtime branching",
         pos: &[TARGET],
         opts: &[HELP, OUTPUT, WORKSPACE],
     },
-    Cmd { name: "ssh-mode", help: "simulate SSH runtime branching", pos: &[TARGET], opts: &[HELP, OUTPUT, WORKSPACE] },
     Cmd {
+        id: CommandId::SshMode,
+        name: "ssh-mode",
+        help: "simulate SSH runtime branching",
+        pos: &[TARGET],
+        opts: &[HELP, OUTPUT, WORKSPACE],
+    },
+    Cmd {
+        id: CommandId::TeleportMode,
         name: "teleport-mode",
         help: "simulate teleport runtime branching",
         pos: &[TARGET],
         opts: &[HELP, OUTPUT, WORKSPACE],
     },
     Cmd {
+        id: CommandId::DirectConnectMode,
         name: "direct-connect-mode",
         help: "simulate direct-connect runtime branching",
         pos: &[TARGET],
         opts: &[HELP, OUTPUT, WORKSPACE],
     },
     Cmd {
+        id: CommandId::DeepLinkMode,
         name: "deep-link-mode",
         help: "simulate deep-link runtime branching",
         pos: &[TARGET],
         opts: &[HELP, OUTPUT, WORKSPACE],
     },
     Cmd {
+        id: CommandId::ShowCommand,
         name: "show-command",
         help: "show one mirrored command entry by exact name",
         pos: &[NAME],
         opts: &[HELP, OUTPUT_BARE, WORKSPACE, ROUTING],
     },
     Cmd {
+        id: CommandId::ShowTool,
         name: "show-tool",
         help: "show one mirrored tool entry by exact name",
         pos: &[NAME],
         opts: &[HELP, OUTPUT_BARE, WORKSPACE],
     },
     Cmd {
+        id: CommandId::ExecCommand,
         name: "exec-command",
         help: "execute a mirrored command shim by exact name",
         pos: &[NAME, PROMPT],
         opts: &[HELP, OUTPUT_BARE, WORKSPACE, ROUTING],
     },
     Cmd {
+        id: CommandId::ExecTool,
         name: "exec-tool",
         help: "execute a mirrored tool shim by exact name",
         pos: &[NAME, Pos { name: "payload", help: "" }],
@@ -346,4 +459,20 @@ pub static COMMANDS: &[Cmd] = &[
 /// The subcommand named `name`, if any.
 pub fn find(name: &str) -> Option<&'static Cmd> {
     COMMANDS.iter().find(|c| c.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_id_names_its_own_row() {
+        assert_eq!(CommandId::ALL.len(), COMMANDS.len());
+        for (i, (id, cmd)) in CommandId::ALL.iter().zip(COMMANDS).enumerate() {
+            assert_eq!(*id as usize, i, "{id:?}");
+            assert_eq!(cmd.id, *id, "{}", cmd.name);
+            assert_eq!(id.spec().name, cmd.name);
+            assert_eq!(find(id.name()).map(|c| c.id), Some(*id));
+        }
+    }
 }

@@ -2,10 +2,12 @@
 
 use super::Ctx;
 use crate::catalog::{self as cat, command_message, tool_message};
+use crate::cli::args::{CommandsArgs, ExecToolArgs, ToolsArgs};
 use crate::error::Result;
 use crate::output::Reply;
 use crate::pyfmt::int::{PyInt, slice_end};
 use crate::pyfmt::json::Json;
+use crate::routing::Routing;
 use crate::snapshot::Module;
 
 fn entry_json(m: &Module) -> Json {
@@ -24,30 +26,37 @@ fn listing(label: &str, total: usize, query: Option<&str>, shown: &[&Module]) ->
 }
 
 /// `commands` and `tools`: with `--query`, every entry `find` matches (the
-/// filters are ignored, as in the reference); otherwise the filtered list.
-fn listing_reply<'m>(
-    ctx: &Ctx<'_>,
-    label: &str,
+/// filters are ignored, as in the reference) out of all of them; otherwise
+/// the filtered list out of itself.
+fn select<'m>(
     all: &'m [Module],
+    query: Option<&str>,
     find: impl FnOnce(&str) -> Vec<&'m Module>,
     filtered: impl FnOnce() -> Vec<&'m Module>,
-    flags: [(&str, bool); 2],
-) -> Reply {
-    let query = ctx.inv.str("query").filter(|q| !q.is_empty());
-    let (total, selected) = match query {
+) -> (usize, Vec<&'m Module>) {
+    match query {
         Some(q) => (all.len(), find(q)),
         None => {
             let filtered = filtered();
             (filtered.len(), filtered)
         }
-    };
-    let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(20));
+    }
+}
+
+/// The `commands` / `tools` reply: the first `limit` of `selected` out of `total`.
+fn listing_reply(
+    ctx: &Ctx<'_>,
+    label: &str,
+    (query, limit): (Option<&str>, &PyInt),
+    (total, selected): (usize, Vec<&Module>),
+    flags: [(&str, bool); 2],
+) -> Reply {
     let shown = &selected[..slice_end(selected.len(), limit.get())];
     if !ctx.json() {
         return Reply::line(listing(label, total, query, shown));
     }
     let mut fields =
-        vec![("entry_count", Json::int(total)), ("query", Json::opt_str(query)), ("limit", Json::pyint(&limit))];
+        vec![("entry_count", Json::int(total)), ("query", Json::opt_str(query)), ("limit", Json::pyint(limit))];
     fields.extend(flags.map(|(k, v)| (k, Json::Bool(v))));
     fields.push(("count", Json::int(shown.len())));
     let key = if label == "Command" { "commands" } else { "tools" };
@@ -55,35 +64,28 @@ fn listing_reply<'m>(
     Reply::fields(fields)
 }
 
-pub fn commands(ctx: &Ctx<'_>) -> Result<Reply> {
+pub fn commands(ctx: &Ctx<'_>, args: &CommandsArgs) -> Result<Reply> {
     let all = ctx.source.commands()?;
-    let plugins = !ctx.inv.flag("no_plugin_commands");
-    let skills = !ctx.inv.flag("no_skill_commands");
-    let routing = ctx.routing()?;
+    let (plugins, skills) = (args.include_plugin_commands, args.include_skill_commands);
+    let routing = args.routing.unwrap_or_default();
+    let query = args.query.as_deref();
     let find = |q: &str| routing.find_commands(&all, q);
-    let filtered = || cat::filter_commands(&all, plugins, skills);
-    Ok(listing_reply(
-        ctx,
-        "Command",
-        &all,
-        find,
-        filtered,
-        [("include_plugin_commands", plugins), ("include_skill_commands", skills)],
-    ))
+    let selected = select(&all, query, find, || cat::filter_commands(&all, plugins, skills));
+    let flags = [("include_plugin_commands", plugins), ("include_skill_commands", skills)];
+    Ok(listing_reply(ctx, "Command", (query, &args.limit), selected, flags))
 }
 
-pub fn tools(ctx: &Ctx<'_>) -> Result<Reply> {
+pub fn tools(ctx: &Ctx<'_>, args: &ToolsArgs) -> Result<Reply> {
     let all = ctx.source.tools()?;
-    let simple = ctx.inv.flag("simple_mode");
-    let mcp = !ctx.inv.flag("no_mcp");
-    let deny = ctx.deny();
-    let filtered = || cat::filter_tools(&all, simple, mcp, &deny);
+    let (simple, mcp) = (args.simple_mode, args.include_mcp);
+    let query = args.query.as_deref();
     let find = |q: &str| cat::find(&all, q);
-    Ok(listing_reply(ctx, "Tool", &all, find, filtered, [("simple_mode", simple), ("include_mcp", mcp)]))
+    let selected = select(&all, query, find, || cat::filter_tools(&all, simple, mcp, &args.deny));
+    let flags = [("simple_mode", simple), ("include_mcp", mcp)];
+    Ok(listing_reply(ctx, "Tool", (query, &args.limit), selected, flags))
 }
 
-fn show(ctx: &Ctx<'_>, found: Option<&Module>, noun: &str, kind: &str) -> Result<Reply> {
-    let name = ctx.inv.pos("name");
+fn show(ctx: &Ctx<'_>, name: &str, found: Option<&Module>, noun: &str, kind: &str) -> Result<Reply> {
     match (found, ctx.json()) {
         (Some(m), false) => Ok(Reply::line(format!("{}\n{}\n{}", m.name, m.source_hint, m.responsibility))),
         (Some(m), true) => Ok(Reply::fields([
@@ -109,19 +111,20 @@ fn show(ctx: &Ctx<'_>, found: Option<&Module>, noun: &str, kind: &str) -> Result
     }
 }
 
-pub fn show_command(ctx: &Ctx<'_>) -> Result<Reply> {
+pub fn show_command(ctx: &Ctx<'_>, name: &str, routing: Routing) -> Result<Reply> {
     let all = ctx.source.commands()?;
-    show(ctx, ctx.routing()?.get_command(&all, ctx.inv.pos("name")), "Command", "command_not_found")
+    show(ctx, name, routing.get_command(&all, name), "Command", "command_not_found")
 }
 
-pub fn show_tool(ctx: &Ctx<'_>) -> Result<Reply> {
+pub fn show_tool(ctx: &Ctx<'_>, name: &str) -> Result<Reply> {
     let all = ctx.source.tools()?;
-    show(ctx, cat::get_tool(&all, ctx.inv.pos("name")), "Tool", "tool_not_found")
+    show(ctx, name, cat::get_tool(&all, name), "Tool", "tool_not_found")
 }
 
 /// A refused execution: text message, or an envelope with a typed error.
 fn refused(
     ctx: &Ctx<'_>,
+    name: &str,
     input_key: &str,
     input: &str,
     kind: &str,
@@ -135,7 +138,7 @@ fn refused(
     error.extend(extra);
     error.push(("retryable", Json::Bool(false)));
     Reply::fields([
-        ("name", Json::str(ctx.inv.pos("name"))),
+        ("name", Json::str(name)),
         (input_key, Json::str(input)),
         ("handled", Json::Bool(false)),
         ("error", Json::obj(error)),
@@ -156,23 +159,29 @@ fn handled(ctx: &Ctx<'_>, m: &Module, input_key: &str, input: &str, message: Str
     ])
 }
 
-pub fn exec_command(ctx: &Ctx<'_>) -> Result<Reply> {
+pub fn exec_command(ctx: &Ctx<'_>, name: &str, prompt: &str, routing: Routing) -> Result<Reply> {
     let all = ctx.source.commands()?;
-    let (name, prompt) = (ctx.inv.pos("name"), ctx.inv.pos("prompt"));
-    Ok(match ctx.routing()?.get_command(&all, name) {
+    Ok(match routing.get_command(&all, name) {
         Some(m) => handled(ctx, m, "prompt", prompt, command_message(m, prompt)),
-        None => {
-            refused(ctx, "prompt", prompt, "command_not_found", format!("Unknown mirrored command: {name}"), vec![])
-        }
+        None => refused(
+            ctx,
+            name,
+            "prompt",
+            prompt,
+            "command_not_found",
+            format!("Unknown mirrored command: {name}"),
+            vec![],
+        ),
     })
 }
 
-pub fn exec_tool(ctx: &Ctx<'_>) -> Result<Reply> {
+pub fn exec_tool(ctx: &Ctx<'_>, args: &ExecToolArgs) -> Result<Reply> {
     let all = ctx.source.tools()?;
-    let (name, payload) = (ctx.inv.pos("name"), ctx.inv.pos("payload"));
+    let (name, payload) = (args.name.as_str(), args.payload.as_str());
     let Some(m) = cat::get_tool(&all, name) else {
         return Ok(refused(
             ctx,
+            name,
             "payload",
             payload,
             "tool_not_found",
@@ -180,13 +189,13 @@ pub fn exec_tool(ctx: &Ctx<'_>) -> Result<Reply> {
             vec![],
         ));
     };
-    if ctx.deny().blocks(&m.name) {
+    if args.deny.blocks(&m.name) {
         let message = format!("Permission denied for mirrored tool '{}'.", m.name);
-        return Ok(refused(ctx, "payload", payload, "permission_denied", message, vec![]));
+        return Ok(refused(ctx, name, "payload", payload, "permission_denied", message, vec![]));
     }
-    let roots = ctx.inv.list("workspace_root");
+    let roots = &args.workspace_roots;
     if !roots.is_empty() {
-        let cwd = ctx.inv.str("cwd");
+        let cwd = args.cwd.as_deref();
         if let Err(v) = crate::path_scope::check_tool(&m.name, &m.source_hint, payload, roots, cwd) {
             let message = format!(
                 "Permission denied for mirrored tool '{}': {} (candidate={}, resolved={}).",
@@ -196,7 +205,7 @@ pub fn exec_tool(ctx: &Ctx<'_>) -> Result<Reply> {
                 crate::pyfmt::repr::str_repr(&v.resolved)
             );
             let extra = vec![("candidate", Json::str(v.candidate)), ("resolved", Json::str(v.resolved))];
-            return Ok(refused(ctx, "payload", payload, "permission_denied", message, extra));
+            return Ok(refused(ctx, name, "payload", payload, "permission_denied", message, extra));
         }
     }
     Ok(handled(ctx, m, "payload", payload, tool_message(m, payload)))

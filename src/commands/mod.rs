@@ -1,6 +1,7 @@
-//! One module per family of subcommands.  Each handler reads its parsed
-//! arguments from [`Ctx`], does its work through the library modules, and
-//! returns a [`Reply`]; it never prints.
+//! One module per family of subcommands.  [`dispatch`] matches the typed
+//! [`Command`] exhaustively; each handler gets its typed arguments and the
+//! [`Ctx`], does its work through the library modules, and returns a
+//! [`Reply`]; it never prints.
 
 mod catalog;
 mod graphs;
@@ -12,19 +13,19 @@ mod sessions;
 
 use std::path::PathBuf;
 
-use crate::cli::argparse::Invocation;
+use crate::cli::args::Command;
 use crate::error::Result;
 use crate::output::{Body, Format, Reply};
-use crate::permissions::Deny;
 use crate::pyfmt::json::Json;
-use crate::routing::Routing;
 use crate::snapshot::Source;
+use modes::Mode;
 
-/// What every handler gets.
+/// What every handler gets besides its own arguments.
 pub struct Ctx<'a> {
-    pub inv: &'a Invocation,
     pub format: Format,
     pub source: Source,
+    /// `--workspace` as given.
+    pub workspace: Option<&'a str>,
 }
 
 impl Ctx<'_> {
@@ -32,66 +33,51 @@ impl Ctx<'_> {
         self.format == Format::Json
     }
 
-    /// `--limit`, or the command's default.
-    pub fn limit(&self, default: i64) -> i64 {
-        self.inv.int("limit").map_or(default, |n| n.get())
-    }
-
     /// The workspace root (`--workspace`, `$CLAW_WORKSPACE`, or `.`).
     pub fn workspace(&self) -> Result<PathBuf> {
-        crate::workspace::root(self.inv.str("workspace"))
+        crate::workspace::root(self.workspace)
     }
-
-    /// `--deny-tool` / `--deny-prefix`.
-    pub fn deny(&self) -> Deny {
-        Deny::new(self.inv.list("deny_tool"), self.inv.list("deny_prefix"))
-    }
-
-    /// The routing rules: `--routing`, `$CLAW_ROUTING`, or the reference's.
-    pub fn routing(&self) -> Result<Routing> {
-        Ok(Routing::requested(self.inv.str("routing"))?.unwrap_or_default())
-    }
-}
-
-/// Whether the subcommand takes claw's `--routing`.
-fn takes_routing(ctx: &Ctx<'_>) -> bool {
-    ctx.inv.cmd.opts.iter().any(|o| o.dest == "routing")
 }
 
 /// Run the parsed subcommand.
-pub fn dispatch(ctx: &Ctx<'_>) -> Result<Reply> {
-    // Checked before any work; a routing asked for is named in the envelope.
-    let routing = if takes_routing(ctx) { Routing::requested(ctx.inv.str("routing"))? } else { None };
-    let mut reply = run(ctx)?;
-    if let (Some(routing), Body::Fields(fields)) = (routing, &mut reply.body) {
+pub fn dispatch(ctx: &Ctx<'_>, command: &Command) -> Result<Reply> {
+    let mut reply = run(ctx, command)?;
+    // A routing asked for is named in the envelope.
+    if let (Some(routing), Body::Fields(fields)) = (command.routing(), &mut reply.body) {
         fields.push(("routing".to_string(), Json::str(routing.as_str())));
     }
     Ok(reply)
 }
 
-fn run(ctx: &Ctx<'_>) -> Result<Reply> {
-    match ctx.inv.cmd.name {
-        "summary" => reports::summary(ctx),
-        "manifest" => reports::manifest(ctx),
-        "parity-audit" => reports::parity_audit(ctx),
-        "setup-report" => reports::setup_report(ctx),
-        "subsystems" => reports::subsystems(ctx),
-        "command-graph" => graphs::command_graph(ctx),
-        "tool-pool" => graphs::tool_pool(ctx),
-        "bootstrap-graph" => graphs::bootstrap_graph(ctx),
-        "commands" => catalog::commands(ctx),
-        "tools" => catalog::tools(ctx),
-        "show-command" => catalog::show_command(ctx),
-        "show-tool" => catalog::show_tool(ctx),
-        "exec-command" => catalog::exec_command(ctx),
-        "exec-tool" => catalog::exec_tool(ctx),
-        "route" => route::route(ctx),
-        "bootstrap" => runtime::bootstrap(ctx),
-        "turn-loop" => runtime::turn_loop(ctx),
-        "flush-transcript" => sessions::flush(ctx),
-        "load-session" => sessions::load(ctx),
-        "list-sessions" => sessions::list(ctx),
-        "delete-session" => sessions::delete(ctx),
-        mode => modes::run(ctx, mode),
+fn run(ctx: &Ctx<'_>, command: &Command) -> Result<Reply> {
+    match command {
+        Command::Summary => reports::summary(ctx),
+        Command::Manifest => reports::manifest(ctx),
+        Command::ParityAudit(args) => reports::parity_audit(ctx, args),
+        Command::SetupReport => reports::setup_report(ctx),
+        Command::Subsystems { limit } => reports::subsystems(ctx, limit),
+        Command::CommandGraph => graphs::command_graph(ctx),
+        Command::ToolPool => graphs::tool_pool(ctx),
+        Command::BootstrapGraph => graphs::bootstrap_graph(ctx),
+        Command::Commands(args) => catalog::commands(ctx, args),
+        Command::Tools(args) => catalog::tools(ctx, args),
+        Command::ShowCommand { name, routing } => catalog::show_command(ctx, name, routing.unwrap_or_default()),
+        Command::ShowTool { name } => catalog::show_tool(ctx, name),
+        Command::ExecCommand { name, prompt, routing } => {
+            catalog::exec_command(ctx, name, prompt, routing.unwrap_or_default())
+        }
+        Command::ExecTool(args) => catalog::exec_tool(ctx, args),
+        Command::Route(args) => route::route(ctx, args),
+        Command::Bootstrap(args) => runtime::bootstrap(ctx, args),
+        Command::TurnLoop(args) => runtime::turn_loop(ctx, args),
+        Command::FlushTranscript(args) => sessions::flush(ctx, args),
+        Command::LoadSession(args) => sessions::load(ctx, args),
+        Command::ListSessions { directory } => sessions::list(ctx, directory.as_deref()),
+        Command::DeleteSession(args) => sessions::delete(ctx, args),
+        Command::RemoteMode { target } => modes::run(ctx, Mode::Remote, target),
+        Command::SshMode { target } => modes::run(ctx, Mode::Ssh, target),
+        Command::TeleportMode { target } => modes::run(ctx, Mode::Teleport, target),
+        Command::DirectConnectMode { target } => modes::run(ctx, Mode::DirectConnect, target),
+        Command::DeepLinkMode { target } => modes::run(ctx, Mode::DeepLink, target),
     }
 }

@@ -5,14 +5,23 @@ use crate::error::Result;
 use crate::output::Reply;
 use crate::pyfmt::json::Json;
 
-pub fn run(ctx: &Ctx<'_>, command: &str) -> Result<Reply> {
-    let target = ctx.inv.pos("target");
-    let (mode, detail) = match command {
-        "remote-mode" => ("remote", Some("Remote control placeholder prepared for")),
-        "ssh-mode" => ("ssh", Some("SSH proxy placeholder prepared for")),
-        "teleport-mode" => ("teleport", Some("Teleport resume/create placeholder prepared for")),
-        "direct-connect-mode" => ("direct-connect", None),
-        _ => ("deep-link", None),
+/// Which runtime branching a mode command simulates.
+#[derive(Clone, Copy, Debug)]
+pub enum Mode {
+    Remote,
+    Ssh,
+    Teleport,
+    DirectConnect,
+    DeepLink,
+}
+
+pub fn run(ctx: &Ctx<'_>, mode: Mode, target: &str) -> Result<Reply> {
+    let (mode, detail) = match mode {
+        Mode::Remote => ("remote", Some("Remote control placeholder prepared for")),
+        Mode::Ssh => ("ssh", Some("SSH proxy placeholder prepared for")),
+        Mode::Teleport => ("teleport", Some("Teleport resume/create placeholder prepared for")),
+        Mode::DirectConnect => ("direct-connect", None),
+        Mode::DeepLink => ("deep-link", None),
     };
     let reply = match (detail, ctx.json()) {
         (Some(d), false) => Reply::line(format!("mode={mode}\nconnected=True\ndetail={d} {target}")),

@@ -6,6 +6,7 @@
 
 use super::Ctx;
 use crate::baseline::Baseline;
+use crate::cli::args::ParityAuditArgs;
 use crate::error::io_reason;
 use crate::error::{ClawError, Result};
 use crate::manifest::Manifest;
@@ -144,13 +145,12 @@ pub fn manifest(ctx: &Ctx<'_>) -> Result<Reply> {
 /// - `total_modules` (int): modules in the manifest before slicing.
 /// - `count` (int): modules listed.
 /// - `modules` (list of `{name, path, file_count, notes}`).
-pub fn subsystems(ctx: &Ctx<'_>) -> Result<Reply> {
+pub fn subsystems(ctx: &Ctx<'_>, limit: &PyInt) -> Result<Reply> {
     let manifest = Manifest::build(&ctx.workspace()?);
-    let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(32));
     let shown = &manifest.modules[..slice_end(manifest.modules.len(), limit.get())];
     if ctx.json() {
         return Ok(Reply::fields([
-            ("limit", Json::pyint(&limit)),
+            ("limit", Json::pyint(limit)),
             ("language", Json::str(manifest.language.key())),
             ("total_modules", Json::int(manifest.modules.len())),
             ("count", Json::int(shown.len())),
@@ -270,7 +270,7 @@ pub fn setup_report(ctx: &Ctx<'_>) -> Result<Reply> {
 /// - `failures` (list of `{metric, check: "fail_under" | "baseline",
 ///   message}`), `annotations` (list of the workflow-command lines).
 /// - `junit`, `baseline_written` (string or null): the files written.
-pub fn parity_audit(ctx: &Ctx<'_>) -> Result<Reply> {
+pub fn parity_audit(ctx: &Ctx<'_>, args: &ParityAuditArgs) -> Result<Reply> {
     let surface = ctx.source.archive_surface()?;
     let commands = ctx.source.commands()?;
     let tools = ctx.source.tools()?;
@@ -280,16 +280,16 @@ pub fn parity_audit(ctx: &Ctx<'_>) -> Result<Reply> {
         Source::Embedded => None,
         Source::Dir(dir) => Some(dir.display().to_string()),
     };
-    let scope = GateScope { inventory_given: inventory_path.is_some(), surface: ctx.inv.flag("surface") };
-    let fail_under = ctx.inv.float("fail_under");
-    let baseline = ctx.inv.str("baseline").map(Baseline::read).transpose()?;
+    let scope = GateScope { inventory_given: inventory_path.is_some(), surface: args.surface };
+    let fail_under = args.fail_under;
+    let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
     let verdict = Verdict::new(&audit, scope, fail_under, baseline.as_ref());
-    let junit = ctx.inv.str("junit");
+    let junit = args.junit.as_deref();
     if let Some(path) = junit {
         crate::atomic_file::write(std::path::Path::new(path), verdict.junit(&audit).as_bytes())
             .map_err(|e| ClawError::ReportWrite { path: path.to_string(), problem: io_reason(&e) })?;
     }
-    let written = ctx.inv.str("write_baseline");
+    let written = args.write_baseline.as_deref();
     if let Some(path) = written {
         crate::baseline::write(path, &audit, inventory_path.as_deref().unwrap_or("embedded"))?;
     }
@@ -382,7 +382,7 @@ pub fn parity_audit(ctx: &Ctx<'_>) -> Result<Reply> {
     if let Some(path) = written {
         lines.extend([String::new(), format!("Baseline written: {path}")]);
     }
-    if ctx.inv.flag("github_annotations") {
+    if args.github_annotations {
         lines.extend(annotations);
     }
     Ok(Reply::line(lines.join("\n")).with_exit(exit))

@@ -1,10 +1,10 @@
 //! `route`.
 
 use super::Ctx;
+use crate::cli::args::RouteArgs;
 use crate::error::Result;
 use crate::output::Reply;
 use crate::permissions::denials;
-use crate::pyfmt::int::PyInt;
 use crate::pyfmt::json::Json;
 use crate::router::Match;
 
@@ -24,18 +24,16 @@ pub fn matches_json(matches: &[Match<'_>]) -> Json {
     )
 }
 
-pub fn route(ctx: &Ctx<'_>) -> Result<Reply> {
-    let prompt = ctx.inv.pos("prompt");
-    let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(5));
-    let routed = ctx.routing()?.route_source(&ctx.source, prompt, limit.get())?;
+pub fn route(ctx: &Ctx<'_>, args: &RouteArgs) -> Result<Reply> {
+    let RouteArgs { prompt, limit, deny, routing } = args;
+    let routed = routing.unwrap_or_default().route_source(&ctx.source, prompt, limit.get())?;
     let matches = routed.matches();
-    let deny = ctx.deny();
     // Deny lists are claw's own; without them the output is the reference's.
-    let blocked = if deny.is_empty() { Vec::new() } else { denials(&matches, &deny) };
+    let blocked = if deny.is_empty() { Vec::new() } else { denials(&matches, deny) };
     if ctx.json() {
         let mut fields = vec![
             ("prompt", Json::str(prompt)),
-            ("limit", Json::pyint(&limit)),
+            ("limit", Json::pyint(limit)),
             ("match_count", Json::int(matches.len())),
             ("matches", matches_json(&matches)),
         ];

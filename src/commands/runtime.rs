@@ -2,24 +2,23 @@
 
 use super::Ctx;
 use super::route::matches_json;
+use crate::cli::args::{RouteArgs, TurnLoopArgs};
 use crate::error::Result;
 use crate::output::Reply;
-use crate::pyfmt::int::PyInt;
 use crate::pyfmt::json::Json;
 use crate::runtime::{self, LoopOptions};
 
-pub fn bootstrap(ctx: &Ctx<'_>) -> Result<Reply> {
+pub fn bootstrap(ctx: &Ctx<'_>, args: &RouteArgs) -> Result<Reply> {
     let (commands, tools) = ctx.source.commands_and_tools()?;
-    let prompt = ctx.inv.pos("prompt");
-    let limit = ctx.inv.int("limit").cloned().unwrap_or(PyInt::from_i64(5));
-    let routing = ctx.routing()?;
-    let session = runtime::bootstrap(prompt, limit.get(), routing, &commands, &tools, &ctx.deny(), &ctx.workspace()?)?;
+    let RouteArgs { prompt, limit, deny, routing } = args;
+    let routing = routing.unwrap_or_default();
+    let session = runtime::bootstrap(prompt, limit.get(), routing, &commands, &tools, deny, &ctx.workspace()?)?;
     if !ctx.json() {
         return Ok(Reply::line(session.as_markdown()));
     }
     Ok(Reply::fields([
         ("prompt", Json::str(prompt)),
-        ("limit", Json::pyint(&limit)),
+        ("limit", Json::pyint(limit)),
         ("setup", session.setup.to_json()),
         ("routed_matches", matches_json(&session.matches)),
         ("command_execution_messages", Json::strs(&session.command_execs)),
@@ -37,19 +36,19 @@ pub fn bootstrap(ctx: &Ctx<'_>) -> Result<Reply> {
     ]))
 }
 
-pub fn turn_loop(ctx: &Ctx<'_>) -> Result<Reply> {
-    let prompt = ctx.inv.pos("prompt");
-    let max_turns = ctx.inv.int("max_turns").cloned().unwrap_or(PyInt::from_i64(3));
+pub fn turn_loop(ctx: &Ctx<'_>, args: &TurnLoopArgs) -> Result<Reply> {
+    let prompt = args.prompt.as_str();
+    let max_turns = &args.max_turns;
     let opts = LoopOptions {
-        limit: ctx.limit(5),
-        routing: ctx.routing()?,
+        limit: args.limit.get(),
+        routing: args.routing.unwrap_or_default(),
         max_turns: max_turns.get(),
-        structured_output: ctx.inv.flag("structured_output"),
-        timeout_seconds: ctx.inv.float("timeout_seconds"),
-        continuation_prompt: ctx.inv.str("continuation_prompt"),
+        structured_output: args.structured_output,
+        timeout_seconds: args.timeout_seconds,
+        continuation_prompt: args.continuation_prompt.as_deref(),
     };
     let routed = opts.routing.route_source(&ctx.source, prompt, opts.limit)?;
-    let results = runtime::turn_loop(prompt, &opts, &routed.matches(), &ctx.deny());
+    let results = runtime::turn_loop(prompt, &opts, &routed.matches(), &args.deny);
     let last = results.last();
     let exit = if last.is_some_and(|r| r.stop_reason == crate::query_engine::StopReason::Timeout) { 2 } else { 0 };
     if !ctx.json() {
@@ -74,7 +73,7 @@ pub fn turn_loop(ctx: &Ctx<'_>) -> Result<Reply> {
         .collect();
     Ok(Reply::fields([
         ("prompt", Json::str(prompt)),
-        ("max_turns", Json::pyint(&max_turns)),
+        ("max_turns", Json::pyint(max_turns)),
         ("turns_completed", Json::int(results.len())),
         ("timeout_seconds", opts.timeout_seconds.map_or(Json::Null, Json::Float)),
         ("continuation_prompt", Json::opt_str(opts.continuation_prompt)),

@@ -1,6 +1,7 @@
 //! `flush-transcript`, `load-session`, `list-sessions`, `delete-session`.
 
 use super::Ctx;
+use crate::cli::args::{FlushArgs, SessionArgs};
 use crate::error::{ClawError, Result};
 use crate::output::Reply;
 use crate::pyfmt::json::Json;
@@ -8,44 +9,36 @@ use crate::pyfmt::repr::py_bool;
 use crate::query_engine::{Config, Engine};
 use crate::session_store::{self, LoadError, Store};
 
-/// `--directory`; an empty value means the default, as `if args.directory` does.
-fn directory<'a>(ctx: &'a Ctx<'_>) -> Option<&'a str> {
-    ctx.inv.str("directory").filter(|d| !d.is_empty())
-}
-
-fn store(ctx: &Ctx<'_>) -> Store {
-    Store::new(directory(ctx))
-}
-
-/// A typed failure with the reference's per-command fields.
-fn failure(ctx: &Ctx<'_>, status_key: &str, err: Json, text: String) -> Reply {
+/// A typed failure with the reference's per-command fields (`id` is the
+/// session id given, or empty).
+fn failure(ctx: &Ctx<'_>, id: &str, status_key: &str, err: Json, text: String) -> Reply {
     if !ctx.json() {
         return Reply::line(text).with_exit(1);
     }
-    let id = ctx.inv.str("session_id").unwrap_or_default();
     Reply::fields([("session_id", Json::str(id)), (status_key, Json::Bool(false)), ("error", err)]).with_exit(1)
 }
 
-fn invalid_id(ctx: &Ctx<'_>, status_key: &str, e: &ClawError) -> Reply {
+fn invalid_id(ctx: &Ctx<'_>, id: &str, status_key: &str, e: &ClawError) -> Reply {
     let err = Json::obj([
         ("kind", Json::str(e.kind())),
         ("message", Json::str(e.to_string())),
         ("retryable", Json::Bool(false)),
     ]);
-    failure(ctx, status_key, err, format!("error: {e}"))
+    failure(ctx, id, status_key, err, format!("error: {e}"))
 }
 
-pub fn flush(ctx: &Ctx<'_>) -> Result<Reply> {
+pub fn flush(ctx: &Ctx<'_>, args: &FlushArgs) -> Result<Reply> {
     let mut engine = Engine::new(Config::default());
-    if let Some(id) = ctx.inv.str("session_id").filter(|s| !s.is_empty()) {
+    let given = args.session_id.as_deref().unwrap_or_default();
+    if let Some(id) = &args.session_id {
         if let Err(e) = session_store::validate_id(id) {
-            return Ok(invalid_id(ctx, "flushed", &e));
+            return Ok(invalid_id(ctx, given, "flushed", &e));
         }
         engine.session_id = id.to_string();
     }
-    engine.submit(ctx.inv.pos("prompt"), &[], &[], &[]);
+    engine.submit(&args.prompt, &[], &[], &[]);
     let stored = engine.stored();
-    let path = match store(ctx).save(&stored) {
+    let path = match Store::new(args.directory.as_deref()).save(&stored) {
         Ok(p) => p,
         Err(e) => {
             let err = Json::obj([
@@ -53,7 +46,7 @@ pub fn flush(ctx: &Ctx<'_>) -> Result<Reply> {
                 ("message", Json::str(e.to_string())),
                 ("retryable", Json::Bool(e.retryable())),
             ]);
-            return Ok(failure(ctx, "flushed", err, format!("error: {e}")));
+            return Ok(failure(ctx, given, "flushed", err, format!("error: {e}")));
         }
     };
     if !ctx.json() {
@@ -69,13 +62,14 @@ pub fn flush(ctx: &Ctx<'_>) -> Result<Reply> {
     ]))
 }
 
-pub fn load(ctx: &Ctx<'_>) -> Result<Reply> {
-    let id = ctx.inv.pos("session_id");
+pub fn load(ctx: &Ctx<'_>, args: &SessionArgs) -> Result<Reply> {
+    let id = args.session_id.as_str();
     if let Err(e) = session_store::validate_id(id) {
-        return Ok(invalid_id(ctx, "loaded", &e));
+        return Ok(invalid_id(ctx, id, "loaded", &e));
     }
-    let store = store(ctx);
-    let directory = directory(ctx).map_or(session_store::DEFAULT_DIR.to_string(), session_store::display_dir);
+    let store = Store::new(args.directory.as_deref());
+    let directory =
+        args.directory.as_deref().map_or(session_store::DEFAULT_DIR.to_string(), session_store::display_dir);
     let (kind, message, retryable) = match store.load(id) {
         Ok(s) => {
             if !ctx.json() {
@@ -104,11 +98,11 @@ pub fn load(ctx: &Ctx<'_>) -> Result<Reply> {
         ("directory", Json::str(directory)),
         ("retryable", Json::Bool(retryable)),
     ]);
-    Ok(failure(ctx, "loaded", err, format!("error: {message}")))
+    Ok(failure(ctx, id, "loaded", err, format!("error: {message}")))
 }
 
-pub fn list(ctx: &Ctx<'_>) -> Result<Reply> {
-    let ids = match store(ctx).list() {
+pub fn list(ctx: &Ctx<'_>, directory: Option<&str>) -> Result<Reply> {
+    let ids = match Store::new(directory).list() {
         Ok(ids) => ids,
         Err(e) => {
             if !ctx.json() {
@@ -141,13 +135,13 @@ pub fn list(ctx: &Ctx<'_>) -> Result<Reply> {
     Ok(Reply { exit: 0, body: crate::output::Body::Bytes(text) })
 }
 
-pub fn delete(ctx: &Ctx<'_>) -> Result<Reply> {
-    let id = ctx.inv.pos("session_id");
+pub fn delete(ctx: &Ctx<'_>, args: &SessionArgs) -> Result<Reply> {
+    let id = args.session_id.as_str();
     let deleted = match session_store::validate_id(id) {
-        Ok(()) => store(ctx).delete(id),
+        Ok(()) => Store::new(args.directory.as_deref()).delete(id),
         // No file name over 255 bytes can exist: such an id is simply not found.
         Err(ClawError::InvalidSessionId { reason: session_store::ID_TOO_LONG, .. }) => Ok(false),
-        Err(e) => return Ok(invalid_id(ctx, "deleted", &e)),
+        Err(e) => return Ok(invalid_id(ctx, id, "deleted", &e)),
     };
     match deleted {
         Ok(deleted) => {
@@ -166,7 +160,7 @@ pub fn delete(ctx: &Ctx<'_>) -> Result<Reply> {
                 ("message", Json::str(&message)),
                 ("retryable", Json::Bool(true)),
             ]);
-            Ok(failure(ctx, "deleted", err, format!("error: {message}")))
+            Ok(failure(ctx, id, "deleted", err, format!("error: {message}")))
         }
     }
 }
