@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::catalog::{self as cat, command_message, tool_message};
-use crate::error::Result;
+use crate::error::{ClawError, Result};
 use crate::output::Reply;
 use crate::pyfmt::int::{PyInt, slice_end};
 use crate::pyfmt::json::Json;
@@ -82,7 +82,8 @@ pub fn tools(ctx: &Ctx<'_>) -> Result<Reply> {
     Ok(listing_reply(ctx, "Tool", &all, find, filtered, [("simple_mode", simple), ("include_mcp", mcp)]))
 }
 
-fn show(ctx: &Ctx<'_>, found: Option<&Module>, noun: &str, kind: &str) -> Result<Reply> {
+/// `show-command` / `show-tool`; `missing` is the error for an unknown name.
+fn show(ctx: &Ctx<'_>, found: Option<&Module>, noun: &str, missing: impl FnOnce(String) -> ClawError) -> Result<Reply> {
     let name = ctx.inv.pos("name");
     match (found, ctx.json()) {
         (Some(m), false) => Ok(Reply::line(format!("{}\n{}\n{}", m.name, m.source_hint, m.responsibility))),
@@ -92,55 +93,41 @@ fn show(ctx: &Ctx<'_>, found: Option<&Module>, noun: &str, kind: &str) -> Result
             ("source_hint", Json::str(m.source_hint.as_ref())),
             ("responsibility", Json::str(m.responsibility.as_ref())),
         ])),
-        (None, false) => Ok(Reply::line(format!("{noun} not found: {name}")).with_exit(1)),
-        (None, true) => Ok(Reply::fields([
-            ("name", Json::str(name)),
-            ("found", Json::Bool(false)),
-            (
-                "error",
-                Json::obj([
-                    ("kind", Json::str(kind)),
-                    ("message", Json::str(format!("Unknown {}: {name}", noun.to_lowercase()))),
-                    ("retryable", Json::Bool(false)),
-                ]),
-            ),
-        ])
-        .with_exit(1)),
+        (None, json) => {
+            let e = missing(name.to_string());
+            let exit = e.exit_code(ctx.format);
+            if !json {
+                return Ok(Reply::line(format!("{noun} not found: {name}")).with_exit(exit));
+            }
+            let fields = [("name", Json::str(name)), ("found", Json::Bool(false)), ("error", e.to_json())];
+            Ok(Reply::fields(fields).with_exit(exit))
+        }
     }
 }
 
 pub fn show_command(ctx: &Ctx<'_>) -> Result<Reply> {
     let all = ctx.source.commands()?;
-    show(ctx, ctx.routing()?.get_command(&all, ctx.inv.pos("name")), "Command", "command_not_found")
+    let found = ctx.routing()?.get_command(&all, ctx.inv.pos("name"));
+    show(ctx, found, "Command", |name| ClawError::CommandNotFound { name })
 }
 
 pub fn show_tool(ctx: &Ctx<'_>) -> Result<Reply> {
     let all = ctx.source.tools()?;
-    show(ctx, cat::get_tool(&all, ctx.inv.pos("name")), "Tool", "tool_not_found")
+    show(ctx, cat::get_tool(&all, ctx.inv.pos("name")), "Tool", |name| ClawError::ToolNotFound { name })
 }
 
 /// A refused execution: text message, or an envelope with a typed error.
-fn refused(
-    ctx: &Ctx<'_>,
-    input_key: &str,
-    input: &str,
-    kind: &str,
-    message: String,
-    extra: Vec<(&str, Json)>,
-) -> Reply {
+fn refused(ctx: &Ctx<'_>, input_key: &str, input: &str, e: ClawError) -> Reply {
     if !ctx.json() {
-        return Reply::line(message).with_exit(1);
+        return Reply::line(e.to_string()).with_exit(e.exit_code(ctx.format));
     }
-    let mut error = vec![("kind", Json::str(kind)), ("message", Json::str(message))];
-    error.extend(extra);
-    error.push(("retryable", Json::Bool(false)));
     Reply::fields([
         ("name", Json::str(ctx.inv.pos("name"))),
         (input_key, Json::str(input)),
         ("handled", Json::Bool(false)),
-        ("error", Json::obj(error)),
+        ("error", e.to_json()),
     ])
-    .with_exit(1)
+    .with_exit(e.exit_code(ctx.format))
 }
 
 fn handled(ctx: &Ctx<'_>, m: &Module, input_key: &str, input: &str, message: String) -> Reply {
@@ -161,9 +148,7 @@ pub fn exec_command(ctx: &Ctx<'_>) -> Result<Reply> {
     let (name, prompt) = (ctx.inv.pos("name"), ctx.inv.pos("prompt"));
     Ok(match ctx.routing()?.get_command(&all, name) {
         Some(m) => handled(ctx, m, "prompt", prompt, command_message(m, prompt)),
-        None => {
-            refused(ctx, "prompt", prompt, "command_not_found", format!("Unknown mirrored command: {name}"), vec![])
-        }
+        None => refused(ctx, "prompt", prompt, ClawError::MirroredCommandNotFound { name: name.to_string() }),
     })
 }
 
@@ -171,32 +156,23 @@ pub fn exec_tool(ctx: &Ctx<'_>) -> Result<Reply> {
     let all = ctx.source.tools()?;
     let (name, payload) = (ctx.inv.pos("name"), ctx.inv.pos("payload"));
     let Some(m) = cat::get_tool(&all, name) else {
-        return Ok(refused(
-            ctx,
-            "payload",
-            payload,
-            "tool_not_found",
-            format!("Unknown mirrored tool: {name}"),
-            vec![],
-        ));
+        return Ok(refused(ctx, "payload", payload, ClawError::MirroredToolNotFound { name: name.to_string() }));
     };
     if ctx.deny().blocks(&m.name) {
-        let message = format!("Permission denied for mirrored tool '{}'.", m.name);
-        return Ok(refused(ctx, "payload", payload, "permission_denied", message, vec![]));
+        let denied = ClawError::PermissionDenied { tool: m.name.to_string() };
+        return Ok(refused(ctx, "payload", payload, denied));
     }
     let roots = ctx.inv.list("workspace_root");
     if !roots.is_empty() {
         let cwd = ctx.inv.str("cwd");
         if let Err(v) = crate::path_scope::check_tool(&m.name, &m.source_hint, payload, roots, cwd) {
-            let message = format!(
-                "Permission denied for mirrored tool '{}': {} (candidate={}, resolved={}).",
-                m.name,
-                v.reason,
-                crate::pyfmt::repr::str_repr(&v.candidate),
-                crate::pyfmt::repr::str_repr(&v.resolved)
-            );
-            let extra = vec![("candidate", Json::str(v.candidate)), ("resolved", Json::str(v.resolved))];
-            return Ok(refused(ctx, "payload", payload, "permission_denied", message, extra));
+            let outside = ClawError::OutsideScope {
+                tool: m.name.to_string(),
+                reason: v.reason,
+                candidate: v.candidate,
+                resolved: v.resolved,
+            };
+            return Ok(refused(ctx, "payload", payload, outside));
         }
     }
     Ok(handled(ctx, m, "payload", payload, tool_message(m, payload)))
