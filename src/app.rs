@@ -76,38 +76,23 @@ fn plain(json: bool, key: &str, text: String) -> Reply {
     if json { Reply::fields([(key.to_string(), Json::str(text))]) } else { Reply { exit: 0, body: Body::Text(text) } }
 }
 
+/// A typed error a handler ended with: `error: …` on stderr, or `{"error": …}`.
 fn error_reply(e: &ClawError, format: Format) -> Reply {
+    let exit = e.exit_code(format);
     match format {
-        Format::Text => Reply { exit: 1, body: Body::Stderr(format!("error: {e}\n")) },
-        Format::Json => Reply::fields([(
-            "error",
-            Json::obj([
-                ("kind", Json::str(e.kind())),
-                ("message", Json::str(e.to_string())),
-                ("retryable", Json::Bool(e.retryable())),
-            ]),
-        )])
-        .with_exit(1),
+        Format::Text => Reply { exit, body: Body::Stderr(format!("error: {e}\n")) },
+        Format::Json => Reply::fields([("error", e.to_json())]).with_exit(exit),
     }
 }
 
+/// A parse error: argparse's usage and message on stderr, or `{"error": …}`.
 fn parse_error(e: &ParseError, json: bool, target: &str) -> Reply {
-    let cmd = e.command.and_then(spec::find);
-    if !json {
-        let prog = cmd.map_or("claw".to_string(), |c| format!("claw {}", c.name));
-        let text = format!("{}\n{prog}: error: {}\n", help::usage(cmd), e.message);
-        return Reply { exit: 2, body: Body::Stderr(text) };
+    let error = ClawError::Parse { target: target.to_string(), message: e.message.clone() };
+    if json {
+        return error_reply(&error, Format::Json);
     }
-    Reply::fields([(
-        "error",
-        Json::obj([
-            ("kind", Json::str("parse")),
-            ("operation", Json::str("argparse")),
-            ("target", Json::str(target)),
-            ("retryable", Json::Bool(false)),
-            ("message", Json::str(&e.message)),
-            ("hint", Json::str("run with no arguments to see available subcommands")),
-        ]),
-    )])
-    .with_exit(1)
+    let cmd = e.command.and_then(spec::find);
+    let prog = cmd.map_or("claw".to_string(), |c| format!("claw {}", c.name));
+    let text = format!("{}\n{prog}: error: {error}\n", help::usage(cmd));
+    Reply { exit: error.exit_code(Format::Text), body: Body::Stderr(text) }
 }

@@ -22,7 +22,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::cli::spec::{self, CommandId};
-use crate::error::ClawError;
+use crate::error::Kind;
 
 pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -158,21 +158,17 @@ impl Shape {
     }
 }
 
-/// The `error.kind` of every [`ClawError`] (the typed errors a handler returns).
+/// The `error.kind`s any handler may end with (see [`Kind::from_any_command`]).
 pub fn claw_error_kinds() -> Vec<&'static str> {
-    let e = String::new;
-    [
-        ClawError::Snapshot { file: e(), problem: e() },
-        ClawError::InvalidSessionId { id: e(), reason: "" },
-        ClawError::Workspace { path: e(), problem: e() },
-        ClawError::InvalidRouting { value: e() },
-        ClawError::SessionSave(e()),
-        ClawError::Baseline { path: e(), problem: e() },
-        ClawError::ReportWrite { path: e(), problem: e() },
-    ]
-    .iter()
-    .map(ClawError::kind)
-    .collect()
+    Kind::ALL.into_iter().filter(|k| k.from_any_command()).map(Kind::as_str).collect()
+}
+
+/// `kind` as the schema of an error's `kind`: one kind as a `const`, more as an `enum`.
+fn kinds(kinds: &[Kind]) -> Value {
+    match kinds {
+        [one] => constant(one.as_str()),
+        many => one_of(many.iter().map(|k| k.as_str())),
+    }
 }
 
 /// `{kind, message, retryable}` with `kind` among `kinds`.
@@ -204,7 +200,7 @@ fn parse_shape() -> Shape {
         vec![(
             "error",
             object(&[
-                ("kind", constant("parse")),
+                ("kind", kinds(&[Kind::Parse])),
                 ("operation", constant("argparse")),
                 ("target", string()),
                 ("retryable", constant(false)),
@@ -275,7 +271,7 @@ fn surface_coverage() -> Value {
 }
 
 /// `show-command` / `show-tool`.
-fn show(not_found: &str) -> Vec<Shape> {
+fn show(not_found: Kind) -> Vec<Shape> {
     vec![
         Shape::success(vec![
             ("name", string()),
@@ -287,7 +283,7 @@ fn show(not_found: &str) -> Vec<Shape> {
             "not_found",
             "no entry has that exact name",
             exit(&[1]),
-            vec![("name", string()), ("found", constant(false)), ("error", typed_error(constant(not_found)))],
+            vec![("name", string()), ("found", constant(false)), ("error", typed_error(kinds(&[not_found])))],
         ),
     ]
 }
@@ -314,10 +310,6 @@ fn exec(input: &'static str, refusal: Value) -> Vec<Shape> {
             vec![("name", string()), (input, string()), ("handled", constant(false)), ("error", refusal)],
         ),
     ]
-}
-
-fn invalid_id_kind() -> &'static str {
-    ClawError::InvalidSessionId { id: String::new(), reason: "" }.kind()
 }
 
 /// A session command's failure: `session_id`, `<status>: false`, `error`.
@@ -549,7 +541,7 @@ pub fn command_shapes(command: CommandId) -> Vec<Shape> {
             session_failure(
                 "flushed",
                 "an invalid --session-id, or the session could not be saved",
-                typed_error(one_of([invalid_id_kind(), ClawError::SessionSave(String::new()).kind()])),
+                typed_error(kinds(&[Kind::InvalidSessionId, Kind::SessionSaveFailed])),
             ),
         ],
         CommandId::LoadSession => vec![
@@ -560,12 +552,12 @@ pub fn command_shapes(command: CommandId) -> Vec<Shape> {
                 ("input_tokens", integer()),
                 ("output_tokens", integer()),
             ]),
-            session_failure("loaded", "an invalid session id", typed_error(constant(invalid_id_kind()))),
+            session_failure("loaded", "an invalid session id", typed_error(kinds(&[Kind::InvalidSessionId]))),
             session_failure(
                 "loaded",
                 "no such session, or its file could not be read",
                 object(&[
-                    ("kind", one_of(["session_not_found", "session_load_failed"])),
+                    ("kind", kinds(&[Kind::SessionNotFound, Kind::SessionLoadFailed])),
                     ("message", string()),
                     ("directory", string()),
                     ("retryable", boolean()),
@@ -581,7 +573,7 @@ pub fn command_shapes(command: CommandId) -> Vec<Shape> {
                 vec![
                     ("sessions", json!({"type": "array", "maxItems": 0})),
                     ("count", constant(0)),
-                    ("error", typed_error(constant("session_list_failed"))),
+                    ("error", typed_error(kinds(&[Kind::SessionListFailed]))),
                 ],
             ),
         ],
@@ -594,7 +586,7 @@ pub fn command_shapes(command: CommandId) -> Vec<Shape> {
             session_failure(
                 "deleted",
                 "an invalid session id, or the file could not be removed",
-                typed_error(one_of([invalid_id_kind(), "session_delete_failed"])),
+                typed_error(kinds(&[Kind::InvalidSessionId, Kind::SessionDeleteFailed])),
             ),
         ],
         CommandId::RemoteMode => connected("remote"),
@@ -602,14 +594,14 @@ pub fn command_shapes(command: CommandId) -> Vec<Shape> {
         CommandId::TeleportMode => connected("teleport"),
         CommandId::DirectConnectMode => active("direct-connect"),
         CommandId::DeepLinkMode => active("deep-link"),
-        CommandId::ShowCommand => show("command_not_found"),
-        CommandId::ShowTool => show("tool_not_found"),
-        CommandId::ExecCommand => exec("prompt", typed_error(constant("command_not_found"))),
+        CommandId::ShowCommand => show(Kind::CommandNotFound),
+        CommandId::ShowTool => show(Kind::ToolNotFound),
+        CommandId::ExecCommand => exec("prompt", typed_error(kinds(&[Kind::CommandNotFound]))),
         CommandId::ExecTool => exec(
             "payload",
             object_with(
                 &[
-                    ("kind", one_of(["tool_not_found", "permission_denied"])),
+                    ("kind", kinds(&[Kind::ToolNotFound, Kind::PermissionDenied])),
                     ("message", string()),
                     ("retryable", boolean()),
                 ],

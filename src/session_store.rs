@@ -45,15 +45,6 @@ impl StoredSession {
     }
 }
 
-/// Why a load failed.
-#[derive(Debug)]
-pub enum LoadError {
-    /// No such session (`session_not_found`).
-    NotFound { message: String },
-    /// The file exists but is unreadable or malformed (`session_load_failed`).
-    Failed { message: String },
-}
-
 /// Why an id whose file name `<id>.json` would pass the 255-byte limit is refused.
 pub const ID_TOO_LONG: &str = "a session id must be at most 250 bytes (255 with \".json\")";
 
@@ -118,8 +109,10 @@ impl Store {
     /// Write a session atomically; returns the path as the reference prints it.
     pub fn save(&self, session: &StoredSession) -> Result<String> {
         validate_id(&session.session_id)?;
-        let fail = |what: &str, e: &std::io::Error| {
-            ClawError::SessionSave(format!("cannot {what} {}: {}", str_repr(&self.dir), io_reason(e)))
+        let fail = |action: &'static str, e: &std::io::Error| ClawError::SessionSave {
+            action,
+            dir: self.dir.clone(),
+            reason: io_reason(e),
         };
         fs::create_dir_all(&self.dir).map_err(|e| fail("create session directory", &e))?;
         let name = format!("{}.json", session.session_id);
@@ -128,20 +121,20 @@ impl Store {
         Ok(self.path_of(&session.session_id))
     }
 
-    pub fn load(&self, id: &str) -> std::result::Result<StoredSession, LoadError> {
+    /// The session `id`: [`ClawError::SessionNotFound`] when there is none,
+    /// [`ClawError::SessionLoad`] when its file cannot be read or is malformed.
+    pub fn load(&self, id: &str) -> Result<StoredSession> {
         let path = self.path_of(id);
-        let problem =
-            |problem: String| LoadError::Failed { message: format!("session file {} {problem}", str_repr(&path)) };
+        let failed = |message: String| ClawError::SessionLoad { message, directory: self.dir.clone() };
+        let problem = |problem: String| failed(format!("session file {} {problem}", str_repr(&path)));
         let text = match session_io::read(Path::new(&self.dir), Path::new(&path)) {
             Ok(bytes) => bytes,
             Err(ReadError::NotFound) => {
-                // Python's KeyError str() is the repr of its message.
-                let msg = format!("session {} not found in {}", str_repr(id), self.dir);
-                return Err(LoadError::NotFound { message: str_repr(&msg) });
+                return Err(ClawError::SessionNotFound { id: id.to_string(), directory: self.dir.clone() });
             }
             Err(ReadError::Refused(reason)) => return Err(problem(reason)),
             Err(ReadError::Swapped) => return Err(problem("changed while it was being opened".into())),
-            Err(ReadError::Io(e)) => return Err(LoadError::Failed { message: os_error_text(&e, &path) }),
+            Err(ReadError::Io(e)) => return Err(failed(os_error_text(&e, &path))),
         };
         let session = parse_session(&text).map_err(problem)?;
         if session.session_id != id {
@@ -153,9 +146,7 @@ impl Store {
     /// Stored session ids as raw file-name bytes (not necessarily UTF-8), sorted
     /// by code point as `sorted(p.stem for p in dir.glob('*.json'))` sorts them.
     pub fn list(&self) -> Result<Vec<Vec<u8>>> {
-        let fail = |e: &std::io::Error| {
-            ClawError::SessionSave(format!("cannot list {}: {}", str_repr(&self.dir), io_reason(e)))
-        };
+        let fail = |e: &std::io::Error| ClawError::SessionList { dir: self.dir.clone(), reason: io_reason(e) };
         let entries = match fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
@@ -194,7 +185,7 @@ impl Store {
     }
 
     /// Delete a session; `Ok(false)` when there was none (idempotent).
-    pub fn delete(&self, id: &str) -> std::result::Result<bool, String> {
+    pub fn delete(&self, id: &str) -> Result<bool> {
         let path = self.path_of(id);
         match fs::symlink_metadata(&path) {
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
@@ -203,12 +194,11 @@ impl Store {
         match fs::remove_file(&path) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(format!(
-                "session {} exists in {} but could not be deleted: {}",
-                str_repr(id),
-                self.dir,
-                os_error_text(&e, &path)
-            )),
+            Err(e) => Err(ClawError::SessionDelete {
+                id: id.to_string(),
+                dir: self.dir.clone(),
+                cause: os_error_text(&e, &path),
+            }),
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::catalog::{self as cat, command_message, tool_message};
 use crate::cli::args::{CommandsArgs, ExecToolArgs, ToolsArgs};
-use crate::error::Result;
+use crate::error::{ClawError, Result};
 use crate::output::Reply;
 use crate::pyfmt::int::{PyInt, slice_end};
 use crate::pyfmt::json::Json;
@@ -85,7 +85,14 @@ pub fn tools(ctx: &Ctx<'_>, args: &ToolsArgs) -> Result<Reply> {
     Ok(listing_reply(ctx, "Tool", (query, &args.limit), selected, flags))
 }
 
-fn show(ctx: &Ctx<'_>, name: &str, found: Option<&Module>, noun: &str, kind: &str) -> Result<Reply> {
+/// `show-command` / `show-tool`; `missing` is the error for an unknown name.
+fn show(
+    ctx: &Ctx<'_>,
+    name: &str,
+    found: Option<&Module>,
+    noun: &str,
+    missing: impl FnOnce(String) -> ClawError,
+) -> Result<Reply> {
     match (found, ctx.json()) {
         (Some(m), false) => Ok(Reply::line(format!("{}\n{}\n{}", m.name, m.source_hint, m.responsibility))),
         (Some(m), true) => Ok(Reply::fields([
@@ -94,56 +101,40 @@ fn show(ctx: &Ctx<'_>, name: &str, found: Option<&Module>, noun: &str, kind: &st
             ("source_hint", Json::str(m.source_hint.as_ref())),
             ("responsibility", Json::str(m.responsibility.as_ref())),
         ])),
-        (None, false) => Ok(Reply::line(format!("{noun} not found: {name}")).with_exit(1)),
-        (None, true) => Ok(Reply::fields([
-            ("name", Json::str(name)),
-            ("found", Json::Bool(false)),
-            (
-                "error",
-                Json::obj([
-                    ("kind", Json::str(kind)),
-                    ("message", Json::str(format!("Unknown {}: {name}", noun.to_lowercase()))),
-                    ("retryable", Json::Bool(false)),
-                ]),
-            ),
-        ])
-        .with_exit(1)),
+        (None, json) => {
+            let e = missing(name.to_string());
+            let exit = e.exit_code(ctx.format);
+            if !json {
+                return Ok(Reply::line(format!("{noun} not found: {name}")).with_exit(exit));
+            }
+            let fields = [("name", Json::str(name)), ("found", Json::Bool(false)), ("error", e.to_json())];
+            Ok(Reply::fields(fields).with_exit(exit))
+        }
     }
 }
 
 pub fn show_command(ctx: &Ctx<'_>, name: &str, routing: Routing) -> Result<Reply> {
     let all = ctx.source.commands()?;
-    show(ctx, name, routing.get_command(&all, name), "Command", "command_not_found")
+    show(ctx, name, routing.get_command(&all, name), "Command", |name| ClawError::CommandNotFound { name })
 }
 
 pub fn show_tool(ctx: &Ctx<'_>, name: &str) -> Result<Reply> {
     let all = ctx.source.tools()?;
-    show(ctx, name, cat::get_tool(&all, name), "Tool", "tool_not_found")
+    show(ctx, name, cat::get_tool(&all, name), "Tool", |name| ClawError::ToolNotFound { name })
 }
 
 /// A refused execution: text message, or an envelope with a typed error.
-fn refused(
-    ctx: &Ctx<'_>,
-    name: &str,
-    input_key: &str,
-    input: &str,
-    kind: &str,
-    message: String,
-    extra: Vec<(&str, Json)>,
-) -> Reply {
+fn refused(ctx: &Ctx<'_>, name: &str, input_key: &str, input: &str, e: ClawError) -> Reply {
     if !ctx.json() {
-        return Reply::line(message).with_exit(1);
+        return Reply::line(e.to_string()).with_exit(e.exit_code(ctx.format));
     }
-    let mut error = vec![("kind", Json::str(kind)), ("message", Json::str(message))];
-    error.extend(extra);
-    error.push(("retryable", Json::Bool(false)));
     Reply::fields([
         ("name", Json::str(name)),
         (input_key, Json::str(input)),
         ("handled", Json::Bool(false)),
-        ("error", Json::obj(error)),
+        ("error", e.to_json()),
     ])
-    .with_exit(1)
+    .with_exit(e.exit_code(ctx.format))
 }
 
 fn handled(ctx: &Ctx<'_>, m: &Module, input_key: &str, input: &str, message: String) -> Reply {
@@ -163,15 +154,7 @@ pub fn exec_command(ctx: &Ctx<'_>, name: &str, prompt: &str, routing: Routing) -
     let all = ctx.source.commands()?;
     Ok(match routing.get_command(&all, name) {
         Some(m) => handled(ctx, m, "prompt", prompt, command_message(m, prompt)),
-        None => refused(
-            ctx,
-            name,
-            "prompt",
-            prompt,
-            "command_not_found",
-            format!("Unknown mirrored command: {name}"),
-            vec![],
-        ),
+        None => refused(ctx, name, "prompt", prompt, ClawError::MirroredCommandNotFound { name: name.to_string() }),
     })
 }
 
@@ -179,33 +162,23 @@ pub fn exec_tool(ctx: &Ctx<'_>, args: &ExecToolArgs) -> Result<Reply> {
     let all = ctx.source.tools()?;
     let (name, payload) = (args.name.as_str(), args.payload.as_str());
     let Some(m) = cat::get_tool(&all, name) else {
-        return Ok(refused(
-            ctx,
-            name,
-            "payload",
-            payload,
-            "tool_not_found",
-            format!("Unknown mirrored tool: {name}"),
-            vec![],
-        ));
+        return Ok(refused(ctx, name, "payload", payload, ClawError::MirroredToolNotFound { name: name.to_string() }));
     };
     if args.deny.blocks(&m.name) {
-        let message = format!("Permission denied for mirrored tool '{}'.", m.name);
-        return Ok(refused(ctx, name, "payload", payload, "permission_denied", message, vec![]));
+        let denied = ClawError::PermissionDenied { tool: m.name.to_string() };
+        return Ok(refused(ctx, name, "payload", payload, denied));
     }
     let roots = &args.workspace_roots;
     if !roots.is_empty() {
         let cwd = args.cwd.as_deref();
         if let Err(v) = crate::path_scope::check_tool(&m.name, &m.source_hint, payload, roots, cwd) {
-            let message = format!(
-                "Permission denied for mirrored tool '{}': {} (candidate={}, resolved={}).",
-                m.name,
-                v.reason,
-                crate::pyfmt::repr::str_repr(&v.candidate),
-                crate::pyfmt::repr::str_repr(&v.resolved)
-            );
-            let extra = vec![("candidate", Json::str(v.candidate)), ("resolved", Json::str(v.resolved))];
-            return Ok(refused(ctx, name, "payload", payload, "permission_denied", message, extra));
+            let outside = ClawError::OutsideScope {
+                tool: m.name.to_string(),
+                reason: v.reason,
+                candidate: v.candidate,
+                resolved: v.resolved,
+            };
+            return Ok(refused(ctx, name, "payload", payload, outside));
         }
     }
     Ok(handled(ctx, m, "payload", payload, tool_message(m, payload)))
