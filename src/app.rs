@@ -65,7 +65,7 @@ pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32
     match emit(&command, reply, out, err) {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(err, "claw: cannot write output: {e}");
+            let _ = writeln!(err, "claw: cannot write output: {}", crate::error::io_reason(&e));
             1
         }
     }

@@ -5,6 +5,22 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: claw::oom::Allocator = claw::oom::Allocator;
 
+/// Notes whether descriptor 1 is closed. It runs from `.init_array`, before
+/// Rust's runtime starts and opens `/dev/null` on any closed standard
+/// descriptor, which would make every answer vanish with exit 0.
+#[cfg(target_os = "linux")]
+extern "C" fn note_closed_stdout() {
+    // SAFETY: F_GETFD only queries the descriptor table.
+    if unsafe { libc::fcntl(1, libc::F_GETFD) } == -1 {
+        claw::stdout::mark_closed();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static NOTE_CLOSED_STDOUT: extern "C" fn() = note_closed_stdout;
+
 fn main() -> ExitCode {
     // Past a file-size limit (`ulimit -f`) a write fails with EFBIG, which
     // claw reports as a typed error, instead of the signal killing it.

@@ -5,13 +5,28 @@
 //! writer returns every error to the caller, and it waits out `EAGAIN` when
 //! stdout is a descriptor someone else left in non-blocking mode, so a long
 //! answer is never cut short.
+//!
+//! A descriptor 1 that was closed when claw started is an error too
+//! (`EBADF`), although Rust's runtime has reopened it on `/dev/null` by the
+//! time `main` runs: `main.rs` notes it first ([`mark_closed`]).
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static CLOSED_AT_START: AtomicBool = AtomicBool::new(false);
+
+/// Descriptor 1 was closed when the process started: every write fails.
+pub fn mark_closed() {
+    CLOSED_AT_START.store(true, Ordering::Relaxed);
+}
 
 pub struct Stdout;
 
 impl Write for Stdout {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if CLOSED_AT_START.load(Ordering::Relaxed) {
+            return Err(io::Error::other("stdout is closed"));
+        }
         loop {
             // SAFETY: writes initialised bytes of a live buffer to descriptor 1.
             let n = unsafe { libc::write(1, buf.as_ptr().cast(), buf.len()) };
