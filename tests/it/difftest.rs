@@ -6,7 +6,7 @@
 //! full run is `python3 tools/difftest.py --reference DIR --bin target/release/claw`.
 //! Skips with a printed reason when the variable is unset.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

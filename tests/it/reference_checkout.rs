@@ -10,7 +10,7 @@
 //! reference runs with `most_common` ordering ties by name.  The summary's
 //! `Session id:` line is random on both sides and is left out.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

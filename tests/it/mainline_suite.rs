@@ -9,7 +9,7 @@
 //! claw, and the rest still import the reference's modules.  The suite runs
 //! with `CLAW_ROUTING=explicit` under pytest (or unittest without it).
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

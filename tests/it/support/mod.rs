@@ -1,8 +1,15 @@
-//! Helpers shared by integration tests (`mod support;`).  Each test binary
-//! uses some of them.
-#![allow(dead_code)]
+//! What the integration tests share: the material that lives outside this
+//! repository (which the tests needing it skip without, saying why), the
+//! conformance corpus, and fixtures.
+
+pub mod corpus;
 
 use std::path::{Path, PathBuf};
+
+/// The sibling directory `../shared` (conformance corpus, reference data).
+pub fn shared() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
 
 /// The directory named by the environment variable `var`, or `None` after
 /// printing why the calling test skips (libtest shows it with `--nocapture`).
@@ -19,6 +26,32 @@ pub fn checkout_from_env(var: &str, what: &str) -> Option<PathBuf> {
 /// The reference checkout named by `CLAW_REFERENCE_CHECKOUT`.
 pub fn reference_checkout() -> Option<PathBuf> {
     checkout_from_env("CLAW_REFERENCE_CHECKOUT", "a claw-code checkout (a directory holding src/main.py)")
+}
+
+/// `f` applied to every item, on as many threads as there are cores; the
+/// results in the items' order.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// A reference-data directory with `n` commands and `n` tools.

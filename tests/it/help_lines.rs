@@ -5,7 +5,7 @@
 //! every command's option entries with `python3 -m src.main CMD -h` run in
 //! DIR (skipped with a printed reason when the variable is unset).
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

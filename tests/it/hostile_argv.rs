@@ -4,9 +4,10 @@
 //! stdout is exactly one JSON object whose `exit_code` is the exit code and
 //! stderr is empty.
 //!
-//! `PROPTEST_CASES=200000 cargo test --release --test hostile_argv` runs more.
+//! `PROPTEST_CASES=200000 cargo test --release --test it hostile_argv` runs more.
 
 use std::ffi::OsString;
+use std::process::Command;
 
 use proptest::prelude::*;
 
@@ -131,9 +132,7 @@ fn json_mode(argv: &[String]) -> bool {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
 
-    #[test]
-    fn any_argv_gets_a_clean_answer((raw, _) in argv()) {
-        scratch_cwd();
+    fn any_argv_gets_a_clean_answer_here((raw, _) in argv()) {
         // Keep every path the run may create inside the scratch directory.
         let args: Vec<String> = raw.into_iter().map(|a| if a.starts_with('/') { format!("x{a}") } else { a }).collect();
         let mut out = Vec::new();
@@ -152,18 +151,37 @@ proptest! {
     }
 }
 
-/// Run in a scratch directory, so that bootstrap and flush-transcript write
-/// their sessions there, with the embedded inventory.
-fn scratch_cwd() {
-    static INIT: std::sync::Once = std::sync::Once::new();
-    INIT.call_once(|| {
-        let dir = std::env::temp_dir().join(format!("claw-hostile-{}", std::process::id())).join("a/b");
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        std::env::set_current_dir(&dir).expect("chdir");
-        // SAFETY: called once, before any other thread of this test binary reads the environment.
-        unsafe {
-            std::env::remove_var("CLAW_REFERENCE_DATA");
-            std::env::remove_var("CLAW_WORKSPACE");
-        }
-    });
+/// Set in the copy of this test binary that runs the generated invocations.
+const CHILD: &str = "CLAW_TEST_HOSTILE_ARGV_CHILD";
+
+/// The invocations run in process, and `bootstrap` and `flush-transcript`
+/// write their sessions into the current directory: so they run in a copy
+/// of this test binary started in a scratch directory, without claw's
+/// environment variables (the embedded inventory), leaving this process's
+/// directory and environment as they are for the tests running beside it.
+#[test]
+fn any_argv_gets_a_clean_answer() {
+    if std::env::var_os(CHILD).is_some() {
+        any_argv_gets_a_clean_answer_here();
+        return;
+    }
+    let scratch = tempfile::tempdir().expect("scratch dir");
+    // Two levels down, so that `../x` stays inside the scratch directory too.
+    let cwd = scratch.path().join("a/b");
+    std::fs::create_dir_all(&cwd).expect("scratch dir");
+    let module = module_path!().split_once("::").map_or(module_path!(), |(_, m)| m);
+    let name = format!("{module}::any_argv_gets_a_clean_answer");
+    let out = Command::new(std::env::current_exe().expect("the test binary"))
+        .args([name.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+        .current_dir(&cwd)
+        .env(CHILD, "1")
+        .env_remove("CLAW_REFERENCE_DATA")
+        .env_remove("CLAW_WORKSPACE")
+        .env_remove("CLAW_ROUTING")
+        .output()
+        .expect("run the test binary");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "the generated invocations failed (output above)");
+    assert!(stdout.contains("test result: ok. 1 passed"), "the generated invocations did not run");
 }
