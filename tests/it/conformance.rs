@@ -6,14 +6,15 @@
 //! ../shared/conformance/run.py --filter ID --diff` replays one by itself.
 //! Skips with a printed reason when ../shared is absent.
 
-use std::process::Command;
-
 use crate::support::corpus::{self, Corpus, Scenario};
-use crate::support::{parallel_map, shared};
+use crate::support::{claw_in, parallel_map, shared};
 
 #[test]
 fn every_recorded_scenario_runs_as_the_reference_ran() {
-    let Some(corpus) = corpus::load() else { return };
+    let corpus = match corpus::load() {
+        Ok(corpus) => corpus,
+        Err(why) => return println!("skipping conformance: {why}"),
+    };
     let failures: Vec<String> = parallel_map(&corpus.scenarios, |s| replay(&corpus, s).err())
         .into_iter()
         .zip(&corpus.scenarios)
@@ -36,12 +37,9 @@ fn replay(corpus: &Corpus, s: &Scenario) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| format!("creating the scenario directory: {e}"))?;
     s.lay_out(dir.path())?;
     for (i, step) in s.steps.iter().enumerate() {
-        let out = Command::new(env!("CARGO_BIN_EXE_claw"))
+        let out = claw_in(dir.path())
             .args(&step.argv)
-            .current_dir(dir.path())
             .env("CLAW_REFERENCE_DATA", shared().join("reference_data"))
-            .env_remove("CLAW_WORKSPACE")
-            .env_remove("CLAW_ROUTING")
             .output()
             .map_err(|e| format!("running claw: {e}"))?;
         let mut problems = Vec::new();

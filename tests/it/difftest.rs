@@ -22,7 +22,7 @@ fn claw_differs_from_the_reference_only_where_documented() {
         .arg(script)
         .arg("--reference")
         .arg(&dir)
-        .args(["--bin", env!("CARGO_BIN_EXE_claw")])
+        .args(["--bin", support::BIN])
         .args(["--cases", &count("CLAW_DIFFTEST_CASES", 400)])
         .args(["--scenarios", &count("CLAW_DIFFTEST_SCENARIOS", 25)])
         .output()

@@ -5,9 +5,9 @@
 //! every command's option entries with `python3 -m src.main CMD -h` run in
 //! DIR (skipped with a printed reason when the variable is unset).
 
-use crate::support;
-
 use std::process::Command;
+
+use crate::support;
 
 use claw::cli::spec;
 
@@ -43,7 +43,7 @@ const REFERENCE_WITHOUT_HELP: &[(&str, &str)] = &[
 ];
 
 fn claw_help(argv: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_claw")).args(argv).arg("-h").output().expect("run claw");
+    let out = support::claw().args(argv).arg("-h").output().expect("run claw");
     assert_eq!(out.status.code(), Some(0), "claw {argv:?} -h");
     String::from_utf8(out.stdout).expect("UTF-8")
 }

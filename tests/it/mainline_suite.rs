@@ -55,7 +55,7 @@ fn the_main_lines_tests_pass_against_claw_with_explicit_routing() {
     }
     let main_py = tmp.path().join("src/main.py");
     let text = std::fs::read_to_string(&main_py).unwrap();
-    std::fs::write(&main_py, exec_claw(&text, env!("CARGO_BIN_EXE_claw"))).unwrap();
+    std::fs::write(&main_py, exec_claw(&text, support::BIN)).unwrap();
 
     let mut cmd = Command::new("python3");
     if has_pytest() {

@@ -6,9 +6,10 @@
 //! same inventory.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
+
+use crate::support::{self, Run};
 
 const COMMANDS: &str = r#"[
   {"name": "BrowseMarketplace", "source_hint": "commands/plugin/BrowseMarketplace.tsx", "responsibility": "browse the plugin marketplace list"},
@@ -35,40 +36,21 @@ const ROUTED: &[&[&str]] = &[
     &["commands", "--query", " review "],
 ];
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn json(&self) -> Value {
-        assert_eq!(self.stdout.lines().count(), 1, "one envelope: {:?}", self.stdout);
-        serde_json::from_str(&self.stdout).expect("stdout is JSON")
-    }
-}
-
-/// `claw args` with `CLAW_ROUTING` set to `routing` (or removed).
-fn claw(dir: &Path, routing: Option<&str>, args: &[&str]) -> Out {
+/// `claw args` with `CLAW_ROUTING` set to `routing` (or unset).
+fn claw(dir: &Path, routing: Option<&str>, args: &[&str]) -> Run {
     let data = dir.join("data");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(data.join("commands_snapshot.json"), COMMANDS).unwrap();
     std::fs::write(data.join("tools_snapshot.json"), TOOLS).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claw"));
-    cmd.args(args).current_dir(dir).env("CLAW_REFERENCE_DATA", &data).env_remove("CLAW_WORKSPACE");
-    match routing {
-        Some(value) => cmd.env("CLAW_ROUTING", value),
-        None => cmd.env_remove("CLAW_ROUTING"),
-    };
-    let out = cmd.output().expect("run claw");
-    Out {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    let mut cmd = support::claw_in(dir);
+    cmd.args(args).env("CLAW_REFERENCE_DATA", &data);
+    if let Some(value) = routing {
+        cmd.env("CLAW_ROUTING", value);
     }
+    Run::of(&mut cmd)
 }
 
-fn run(routing: Option<&str>, args: &[&str]) -> Out {
+fn run(routing: Option<&str>, args: &[&str]) -> Run {
     let tmp = tempfile::tempdir().unwrap();
     claw(tmp.path(), routing, args)
 }

@@ -8,19 +8,13 @@
 //! review `git diff tests/snapshots/`.
 
 use std::path::Path;
-use std::process::Command;
 
 use regex::Regex;
 
+use crate::support;
+
 fn run(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_claw"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CLAW_REFERENCE_DATA")
-        .env_remove("CLAW_ROUTING")
-        .env("CLAW_WORKSPACE", dir)
-        .output()
-        .expect("claw runs");
+    let out = support::claw_in(dir).args(args).env("CLAW_WORKSPACE", dir).output().expect("claw runs");
     let mut text = format!("exit: {}\n", out.status.code().unwrap_or(-1));
     text.push_str(&String::from_utf8_lossy(&out.stdout));
     if !out.stderr.is_empty() {

@@ -3,46 +3,11 @@
 //! workspaces built in temporary directories, with fixture reference data
 //! (`CLAW_REFERENCE_DATA`) so every count is known.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 
 use serde_json::Value;
 
-static NEXT: AtomicUsize = AtomicUsize::new(0);
-
-/// A directory removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("claw-wsr-{tag}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(std::fs::canonicalize(&dir).unwrap())
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn file(&self, rel: &str, body: &str) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-
-    fn dir(&self, rel: &str) {
-        std::fs::create_dir_all(self.0.join(rel)).unwrap();
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use crate::support::{self, Run, Scratch};
 
 fn entries(kind: &str, n: usize) -> String {
     let items: Vec<String> = (0..n)
@@ -58,8 +23,8 @@ fn entries(kind: &str, n: usize) -> String {
 /// Reference data: 12 commands, 2 tools, and an archive surface of 4 root
 /// files and 4 root directories.  `tool_entry_count` decides whether the
 /// tool ratio is complete (2) or half (4).
-fn reference_data(tool_entry_count: u64) -> TempDir {
-    let d = TempDir::new("ref");
+fn reference_data(tool_entry_count: u64) -> Scratch {
+    let d = Scratch::new();
     d.file("commands_snapshot.json", &entries("cmd", 12));
     d.file("tools_snapshot.json", &entries("tool", 2));
     d.file(
@@ -75,8 +40,8 @@ fn reference_data(tool_entry_count: u64) -> TempDir {
 }
 
 /// A Python workspace: 9 `.py` files under `src/`, plus files that must not count.
-fn python_workspace() -> TempDir {
-    let w = TempDir::new("py");
+fn python_workspace() -> Scratch {
+    let w = Scratch::new();
     for f in [
         "src/main.py",
         "src/commands.py",
@@ -100,8 +65,8 @@ fn python_workspace() -> TempDir {
 }
 
 /// A Rust workspace: 11 `.rs` files under `src/` and no `.py` files.
-fn rust_workspace() -> TempDir {
-    let w = TempDir::new("rs");
+fn rust_workspace() -> Scratch {
+    let w = Scratch::new();
     for f in [
         "Cargo.toml",
         "src/main.rs",
@@ -124,33 +89,18 @@ fn rust_workspace() -> TempDir {
     w
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn claw_in(cwd: &Path, refdata: &Path, args: &[&str], workspace_env: Option<&Path>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claw"));
-    cmd.args(args).current_dir(cwd).env("CLAW_REFERENCE_DATA", refdata).env_remove("CLAW_WORKSPACE");
+    let mut cmd = support::claw_in(cwd);
+    cmd.args(args).env("CLAW_REFERENCE_DATA", refdata);
     if let Some(ws) = workspace_env {
         cmd.env("CLAW_WORKSPACE", ws);
     }
-    finish(cmd)
-}
-
-fn finish(mut cmd: Command) -> Run {
-    let out = cmd.output().expect("run claw");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    }
+    Run::of(&mut cmd)
 }
 
 /// Run `claw <args> --workspace <ws>` from an unrelated directory.
 fn claw(ws: &Path, refdata: &Path, args: &[&str]) -> Run {
-    let elsewhere = TempDir::new("cwd");
+    let elsewhere = Scratch::new();
     let mut all: Vec<&str> = args.to_vec();
     let ws_str = ws.to_str().unwrap();
     all.extend(["--workspace", ws_str]);
@@ -163,13 +113,10 @@ fn claw_json(ws: &Path, refdata: &Path, command: &str, args: &[&str]) -> (i32, V
     all.extend(args);
     all.extend(["--output-format", "json"]);
     let r = claw(ws, refdata, &all);
-    assert_eq!(r.stderr, "", "json mode writes nothing to stderr");
-    assert!(r.stdout.ends_with('\n') && r.stdout.matches('\n').count() == 1, "one JSON line: {:?}", r.stdout);
-    let v: Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+    let v = r.json();
     assert_eq!(v["command"], command);
     assert_eq!(v["output_format"], "json");
     assert_eq!(v["schema_version"], "1.0");
-    assert_eq!(v["exit_code"].as_i64(), Some(i64::from(r.code)), "envelope exit_code matches the process");
     (r.code, v)
 }
 
@@ -222,7 +169,7 @@ fn manifest_text_rust_workspace() {
 
 #[test]
 fn manifest_uses_claw_workspace_env_when_no_option() {
-    let (ws, rd, cwd) = (python_workspace(), reference_data(4), TempDir::new("cwd"));
+    let (ws, rd, cwd) = (python_workspace(), reference_data(4), Scratch::new());
     let r = claw_in(cwd.path(), rd.path(), &["manifest"], Some(ws.path()));
     assert_eq!(r.stdout, manifest_text(ws.path(), "Python", 9, PY_MODULES) + "\n");
     // Without either, the current directory is the workspace.
@@ -232,7 +179,7 @@ fn manifest_uses_claw_workspace_env_when_no_option() {
 
 #[test]
 fn mixed_port_root_is_python() {
-    let (ws, rd) = (TempDir::new("mixed"), reference_data(4));
+    let (ws, rd) = (Scratch::new(), reference_data(4));
     ws.file("src/a.py", "");
     ws.file("src/b.rs", "");
     ws.file("src/c.rs", "");
@@ -246,7 +193,7 @@ fn mixed_port_root_is_python() {
 #[test]
 fn a_missing_or_unusable_port_root_reports_zero_files() {
     let rd = reference_data(4);
-    let empty = TempDir::new("empty");
+    let empty = Scratch::new();
     let r = claw(empty.path(), rd.path(), &["manifest"]);
     assert_eq!((r.code, r.stdout.clone()), (0, manifest_text(empty.path(), "Python", 0, &[]) + "\n"));
 
@@ -392,7 +339,7 @@ const NO_ARCHIVE: &str =
 #[test]
 fn parity_audit_without_archive_is_the_reference_text() {
     let rd = reference_data(4);
-    for ws in [python_workspace(), rust_workspace(), TempDir::new("bare")] {
+    for ws in [python_workspace(), rust_workspace(), Scratch::new()] {
         let r = claw(ws.path(), rd.path(), &["parity-audit"]);
         assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, NO_ARCHIVE, ""));
     }
@@ -494,7 +441,7 @@ fn parity_gate_text_exit_codes() {
 
 #[test]
 fn parity_gate_passes_on_a_complete_workspace() {
-    let (ws, rd) = (TempDir::new("complete"), reference_data(2));
+    let (ws, rd) = (Scratch::new(), reference_data(2));
     for f in ["src/main.py", "src/QueryEngine.py", "src/cost_tracker.py", "src/task.py", "src/commands.py"] {
         ws.file(f, "");
     }
@@ -613,7 +560,7 @@ fn parity_audit_json_fields() {
     assert_eq!(v["archive_present"], true);
 
     // An empty workspace: nothing covered, ratios 0.0.
-    let bare = TempDir::new("bare");
+    let bare = Scratch::new();
     let (_, v) = claw_json(bare.path(), rd.path(), "parity-audit", &[]);
     assert_eq!(v["language"], "python");
     assert_ratio(&v["root_file_coverage"], 0, 4);
@@ -776,9 +723,7 @@ fn zero_totals_give_ratio_zero_and_fail_a_positive_gate() {
 
 /// Run claw in `cwd` with neither `CLAW_REFERENCE_DATA` nor `CLAW_WORKSPACE` set.
 fn claw_without_data_env(cwd: &Path, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claw"));
-    cmd.args(args).current_dir(cwd).env_remove("CLAW_REFERENCE_DATA").env_remove("CLAW_WORKSPACE");
-    finish(cmd)
+    Run::of(support::claw_in(cwd).args(args))
 }
 
 /// A checkout of the reference harness carries its inventories in
@@ -792,7 +737,7 @@ fn a_checkout_s_own_reference_data_is_the_inventory() {
         ws.file(&format!("src/reference_data/{f}"), &body);
     }
     let ws_str = ws.path().to_str().unwrap();
-    let elsewhere = TempDir::new("cwd");
+    let elsewhere = Scratch::new();
     for (cwd, extra) in [(ws.path(), vec![]), (elsewhere.path(), vec!["--workspace", ws_str])] {
         let mut args = vec!["commands"];
         args.extend(&extra);
@@ -806,7 +751,7 @@ fn a_checkout_s_own_reference_data_is_the_inventory() {
         assert!(r.stdout.contains("\nTool surface: 2 mirrored entries\n"), "{}", r.stdout);
     }
     // CLAW_REFERENCE_DATA still wins over the workspace's own directory.
-    let other = TempDir::new("ref");
+    let other = Scratch::new();
     other.file("commands_snapshot.json", &entries("other", 3));
     other.file("tools_snapshot.json", &entries("tool", 1));
     let r = claw_in(ws.path(), other.path(), &["commands"], None);
@@ -826,7 +771,7 @@ fn a_checkout_s_own_reference_data_is_the_inventory() {
 fn without_a_command_snapshot_the_embedded_inventory_is_used() {
     let ws = python_workspace();
     ws.file("src/reference_data/tools_snapshot.json", "not json");
-    let embedded = claw_without_data_env(TempDir::new("cwd").path(), &["commands", "--limit", "3"]);
+    let embedded = claw_without_data_env(Scratch::new().path(), &["commands", "--limit", "3"]);
     let here = claw_without_data_env(ws.path(), &["commands", "--limit", "3"]);
     assert_eq!((here.code, here.stderr.as_str()), (0, ""));
     assert_eq!(here.stdout, embedded.stdout);
@@ -837,7 +782,7 @@ fn without_a_command_snapshot_the_embedded_inventory_is_used() {
 #[test]
 fn a_missing_workspace_is_a_typed_error() {
     let rd = reference_data(4);
-    let base = TempDir::new("bad");
+    let base = Scratch::new();
     base.file("plain-file", "");
     let missing = base.path().join("missing");
     let file = base.path().join("plain-file");

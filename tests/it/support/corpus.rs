@@ -46,14 +46,12 @@ pub struct Corpus {
     pub scenarios: Vec<Scenario>,
 }
 
-/// The corpus, or `None` after printing why the calling test skips (the
-/// sibling directory `../shared` is absent).  A corpus that is present but
-/// unreadable fails the test.
-pub fn load() -> Option<Corpus> {
+/// The corpus, or why there is none: the sibling directory `../shared` is
+/// absent.  A corpus that is there but unreadable fails the test.
+pub fn load() -> Result<Corpus, String> {
     let path = super::shared().join("conformance/cases.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
-        println!("skipping: {} not found (../shared is absent)", path.display());
-        return None;
+        return Err(format!("{} not found (../shared is absent)", path.display()));
     };
     let file: File = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let normalizers = file
@@ -64,7 +62,7 @@ pub fn load() -> Option<Corpus> {
             (name, (rx, replacement))
         })
         .collect();
-    Some(Corpus { normalizers, scenarios: file.scenarios })
+    Ok(Corpus { normalizers, scenarios: file.scenarios })
 }
 
 impl Corpus {

@@ -1,10 +1,44 @@
-//! What the integration tests share: the material that lives outside this
-//! repository (which the tests needing it skip without, saying why), the
-//! conformance corpus, and fixtures.
+//! What the integration tests share: running claw, scratch directories,
+//! the material that lives outside this repository (which the tests needing
+//! it skip without, saying why), the conformance corpus, and fixtures.
 
+mod claw;
 pub mod corpus;
 
 use std::path::{Path, PathBuf};
+
+pub use claw::{BIN, DEADLINE, Run, claw, claw_in, envelope, finish, wait_or_kill};
+
+/// A temporary directory, removed when dropped, known by its canonical path
+/// (the one claw prints), with helpers to fill it.
+pub struct Scratch {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        let dir = tempfile::Builder::new().prefix("claw-test-").tempdir().expect("a temporary directory");
+        let path = dir.path().canonicalize().expect("the temporary directory's canonical path");
+        Scratch { _dir: dir, path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Write `body` to `rel`, creating its directories.
+    pub fn file(&self, rel: &str, body: &str) {
+        let path = self.path.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a file has a parent")).unwrap();
+        std::fs::write(path, body).unwrap();
+    }
+
+    /// Create the directory `rel` and its parents.
+    pub fn dir(&self, rel: &str) {
+        std::fs::create_dir_all(self.path.join(rel)).unwrap();
+    }
+}
 
 /// The sibling directory `../shared` (conformance corpus, reference data).
 pub fn shared() -> PathBuf {
