@@ -9,69 +9,24 @@
 use std::ffi::OsString;
 use std::process::Command;
 
+use claw::cli::spec;
 use proptest::prelude::*;
 
-const COMMANDS: &[&str] = &[
-    "summary",
-    "manifest",
-    "parity-audit",
-    "setup-report",
-    "command-graph",
-    "tool-pool",
-    "bootstrap-graph",
-    "subsystems",
-    "commands",
-    "tools",
-    "route",
-    "bootstrap",
-    "turn-loop",
-    "flush-transcript",
-    "load-session",
-    "list-sessions",
-    "delete-session",
-    "remote-mode",
-    "ssh-mode",
-    "teleport-mode",
-    "direct-connect-mode",
-    "deep-link-mode",
-    "show-command",
-    "show-tool",
-    "exec-command",
-    "exec-tool",
-    "nosuch",
-    "",
-];
+/// The spec's commands, and two that do not exist.
+fn commands() -> Vec<&'static str> {
+    spec::COMMANDS.iter().map(|c| c.name).chain(["nosuch", ""]).collect()
+}
 
-const FLAGS: &[&str] = &[
-    "--limit",
+/// Spellings no option has: abbreviations, unknown options, separators and
+/// attached values.
+const ODD_FLAGS: &[&str] = &[
     "--lim",
     "--l",
-    "--query",
-    "--no-plugin-commands",
-    "--no-skill-commands",
     "--no",
-    "--simple-mode",
-    "--no-mcp",
-    "--deny-tool",
-    "--deny-prefix",
     "--deny",
-    "--output-format",
     "--output-f",
     "--o",
-    "--max-turns",
-    "--structured-output",
-    "--timeout-seconds",
-    "--continuation-prompt",
-    "--directory",
-    "--session-id",
-    "--workspace",
-    "--workspace-root",
     "--cwd",
-    "--fail-under",
-    "--version",
-    "--generate",
-    "-h",
-    "--help",
     "--",
     "-",
     "-x",
@@ -80,6 +35,17 @@ const FLAGS: &[&str] = &[
     "--output-format=json",
     "--output-format=text",
 ];
+
+/// Every flag the spec declares (top level and every command), then the odd
+/// spellings.
+fn flags() -> Vec<&'static str> {
+    let declared = spec::TOP.iter().chain(spec::COMMANDS.iter().flat_map(|c| c.opts));
+    let mut flags: Vec<&'static str> = declared.flat_map(|o| o.flags.iter().copied()).collect();
+    flags.sort_unstable();
+    flags.dedup();
+    flags.extend(ODD_FLAGS);
+    flags
+}
 
 fn value() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -102,8 +68,8 @@ fn value() -> impl Strategy<Value = String> {
 }
 
 fn argv() -> impl Strategy<Value = (Vec<String>, bool)> {
-    let command = proptest::sample::select(COMMANDS).prop_map(str::to_string);
-    let word = prop_oneof![3 => proptest::sample::select(FLAGS).prop_map(str::to_string), 4 => value()];
+    let command = proptest::sample::select(commands()).prop_map(str::to_string);
+    let word = prop_oneof![3 => proptest::sample::select(flags()).prop_map(str::to_string), 4 => value()];
     (command, proptest::collection::vec(word, 0..7), any::<bool>(), any::<prop::sample::Index>()).prop_map(
         |(cmd, mut rest, json, at)| {
             let mut argv = vec![cmd];
@@ -166,8 +132,9 @@ fn any_argv_gets_a_clean_answer() {
         return;
     }
     let scratch = tempfile::tempdir().expect("scratch dir");
-    // Two levels down, so that `../x` stays inside the scratch directory too.
-    let cwd = scratch.path().join("a/b");
+    // Four levels down: a generated value has at most 12 characters, so even
+    // `../../../../` stays inside the scratch directory.
+    let cwd = scratch.path().join("a/b/c/d");
     std::fs::create_dir_all(&cwd).expect("scratch dir");
     let module = module_path!().split_once("::").map_or(module_path!(), |(_, m)| m);
     let name = format!("{module}::any_argv_gets_a_clean_answer");

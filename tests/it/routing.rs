@@ -7,6 +7,7 @@
 
 use std::path::Path;
 
+use claw::cli::spec;
 use serde_json::Value;
 
 use crate::support::{self, Run};
@@ -26,7 +27,7 @@ const TOOLS: &str = r#"[
   {"name": "BashTool", "source_hint": "tools/BashTool.ts", "responsibility": "run a shell command"}
 ]"#;
 
-/// The six subcommands that take `--routing`.
+/// The subcommands that take `--routing` (checked against the spec below).
 const ROUTED: &[&[&str]] = &[
     &["route", "/plugin list"],
     &["bootstrap", "/plugin list"],
@@ -301,4 +302,17 @@ fn help_names_the_option_and_the_variable() {
         assert!(help.contains("  --routing {reference,explicit}\n"), "{}: {help}", args[0]);
         assert!(help.contains("$CLAW_ROUTING"), "{}: {help}", args[0]);
     }
+}
+
+#[test]
+fn routed_names_every_command_that_takes_routing() {
+    let mut declared: Vec<&str> = spec::COMMANDS
+        .iter()
+        .filter(|c| c.opts.iter().any(|o| o.flags.contains(&"--routing")))
+        .map(|c| c.name)
+        .collect();
+    let mut routed: Vec<&str> = ROUTED.iter().map(|args| args[0]).collect();
+    declared.sort_unstable();
+    routed.sort_unstable();
+    assert_eq!(routed, declared);
 }

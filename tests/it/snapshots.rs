@@ -9,6 +9,7 @@
 
 use std::path::Path;
 
+use claw::cli::spec;
 use regex::Regex;
 
 use crate::support;
@@ -83,6 +84,13 @@ const CASES: &[(&str, &[&str])] = &[
     ("parse_missing", &["load-session"]),
     ("parse_bad_int", &["route", "x", "--limit", "abc"]),
 ];
+
+#[test]
+fn every_command_has_a_case() {
+    for c in spec::COMMANDS {
+        assert!(CASES.iter().any(|(_, args)| args[0] == c.name), "no snapshot case runs {}", c.name);
+    }
+}
 
 /// Insta settings that keep the snapshot files where they were:
 /// `tests/snapshots/`, each name prefixed `snapshots__` by hand instead of by
