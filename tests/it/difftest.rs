@@ -1,5 +1,5 @@
 //! The differential tester (tools/difftest.py) against a reference checkout:
-//! `CLAW_REFERENCE_CHECKOUT=DIR cargo test --test difftest` runs random argv
+//! `CLAW_REFERENCE_CHECKOUT=DIR cargo test --test it difftest` runs random argv
 //! and session scenarios through this claw and the reference side by side and
 //! fails on any mismatch outside the documented differences.  The size is
 //! `CLAW_DIFFTEST_CASES` / `CLAW_DIFFTEST_SCENARIOS` (default 400 / 25); the

@@ -1,7 +1,7 @@
 //! `-h` on every command: each claw-only option has a help line, and the
 //! options the reference declares keep the reference's help text.
 //!
-//! `CLAW_REFERENCE_CHECKOUT=DIR cargo test --test help_lines` also compares
+//! `CLAW_REFERENCE_CHECKOUT=DIR cargo test --test it help_lines` also compares
 //! every command's option entries with `python3 -m src.main CMD -h` run in
 //! DIR (skipped with a printed reason when the variable is unset).
 

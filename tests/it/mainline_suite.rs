@@ -1,5 +1,5 @@
 //! The main line's own CLI tests, run against claw with explicit routing:
-//! `CLAW_MAINLINE_CHECKOUT=DIR cargo test --test mainline_suite -- --nocapture`
+//! `CLAW_MAINLINE_CHECKOUT=DIR cargo test --test it mainline_suite -- --nocapture`
 //! where DIR is a checkout of the reference's main line (it holds
 //! `src/main.py` and `tests/`).  Skips with a printed reason when unset.
 //!

@@ -1,5 +1,5 @@
 //! Side by side with a real checkout of the reference Python harness:
-//! `CLAW_REFERENCE_CHECKOUT=DIR cargo test --test reference_checkout` runs
+//! `CLAW_REFERENCE_CHECKOUT=DIR cargo test --test it reference_checkout` runs
 //! `python3 -m src.main …` in DIR and `claw …` in DIR (no environment
 //! overrides, so claw reads DIR/src/reference_data as the reference does) and
 //! compares their stdout line for line.  Skips with a printed reason when the
