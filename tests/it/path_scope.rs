@@ -471,16 +471,14 @@ fn drop_timestamp(line: &str) -> String {
 
 #[test]
 fn json_content_fields_are_not_paths() {
-    let root = std::env::temp_dir().join(format!("claw-scope-content-{}", std::process::id()));
-    std::fs::create_dir_all(&root).unwrap();
-    let roots = vec![root.display().to_string()];
+    let root = tempfile::tempdir().unwrap();
+    let roots = vec![root.path().display().to_string()];
     let ok = r#"{"file_path": "notes.txt", "file_text": "/etc/passwd", "content": "../../x", "old_string": "/"}"#;
     assert!(check("FileWriteTool", ok, &roots, None).is_ok());
     let bad = r#"{"notebook_path": "/etc/x.ipynb"}"#;
     assert!(check("FileEditTool", bad, &roots, None).is_err());
     let bad = r#"{"filename": "../outside.txt"}"#;
     assert!(check("FileWriteTool", bad, &roots, None).is_err());
-    std::fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
