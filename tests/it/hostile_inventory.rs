@@ -4,8 +4,9 @@
 //! it answers at once with the typed error naming the file.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+
+use crate::support;
 
 const COMMANDS: &str = "commands_snapshot.json";
 const TOOLS: &str = "tools_snapshot.json";
@@ -41,25 +42,9 @@ fn flawed(text: &str, fraction: f64, from: u8, to: u8) -> Vec<u8> {
 /// Runs claw with `data` as the override; a run that does not finish in a
 /// minute is killed and fails the test (a hang, not a slow run).
 fn claw(data: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_claw"))
-        .args(args)
-        .env("CLAW_REFERENCE_DATA", data)
-        .env_remove("CLAW_WORKSPACE")
-        .current_dir(data.parent().unwrap())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(60) {
-            child.kill().unwrap();
-            panic!("claw {args:?} hung on {data:?}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.wait_with_output().unwrap()
+    let mut cmd = support::claw_in(data.parent().unwrap());
+    cmd.args(args).env("CLAW_REFERENCE_DATA", data);
+    support::finish(cmd)
 }
 
 /// `route` and the file's listing (`commands` or `tools`), in text and JSON,
@@ -75,8 +60,7 @@ fn refused(data: &Path, file: &str, problem: &str) {
         json.extend(["--output-format", "json"]);
         let out = claw(data, &json);
         assert_eq!(out.status.code(), Some(1));
-        assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let v = support::envelope(&out);
         assert_eq!(v["error"]["kind"], "reference_data_invalid");
         let msg = v["error"]["message"].as_str().unwrap();
         assert!(msg.contains(file) && msg.contains(problem), "{msg}");
@@ -147,7 +131,7 @@ fn a_valid_large_override_routes_like_the_field_scorer() {
     let (_tmp, data) = data_dir(20_000);
     let out = claw(&data, &["route", "GIT entry1999", "--limit", "3", "--output-format", "json"]);
     assert_eq!(out.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = support::envelope(&out);
     let names: Vec<&str> = v["matches"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["git-entry1999", "git-entry1999", "git-entry19990"], "{v}");
 }

@@ -3,26 +3,17 @@
 //! envelope's command, CPython's int()/float() and Unicode 14.0 database,
 //! argparse's negative-number test, NaN timeouts and textwrap's hyphens.
 
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support::{self, envelope};
 
 fn claw(args: &[&str]) -> Output {
     let dir = tempfile::tempdir().expect("tempdir");
-    Command::new(env!("CARGO_BIN_EXE_claw"))
-        .args(args)
-        .current_dir(dir.path())
-        .env_remove("CLAW_REFERENCE_DATA")
-        .env_remove("CLAW_WORKSPACE")
-        .output()
-        .expect("claw runs")
+    support::claw_in(dir.path()).args(args).output().expect("claw runs")
 }
 
 fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("UTF-8 stdout")
-}
-
-fn envelope(out: &Output) -> serde_json::Value {
-    assert!(out.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
 }
 
 #[test]
@@ -140,9 +131,7 @@ fn list_sessions_shows_names_that_are_not_utf8() {
     for name in [&b"\xff\xfe.json"[..], b"ok\xe9.json", b"a.json"] {
         std::fs::write(store.join(std::ffi::OsStr::from_bytes(name)), "{}").unwrap();
     }
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_claw")).args(args).current_dir(dir.path()).output().expect("claw runs")
-    };
+    let run = |args: &[&str]| support::claw_in(dir.path()).args(args).output().expect("claw runs");
     // Text: the names' own bytes, as Python's surrogateescape stdout writes them.
     assert_eq!(run(&["list-sessions"]).stdout, b"a\nok\xe9\n\xff\xfe\n");
     // JSON: escaped as json.dumps escapes the surrogates (Python's json reads

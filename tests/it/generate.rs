@@ -1,12 +1,12 @@
 //! `claw --generate WHAT`: shell completions and the man page, built from
 //! the CLI spec by clap_complete / clap_mangen (src/generate.rs).
 
-use std::process::Command;
-
 use claw::cli::spec;
 
+use crate::support;
+
 fn generate(what: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_claw")).args(["--generate", what]).output().expect("run claw");
+    let out = support::claw().args(["--generate", what]).output().expect("run claw");
     assert_eq!(out.status.code(), Some(0), "--generate {what} failed: {}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "--generate {what} wrote to stderr");
     let text = String::from_utf8(out.stdout).expect("UTF-8");
@@ -188,11 +188,9 @@ fn man_page_describes_every_option() {
 
 #[test]
 fn json_mode_wraps_the_generated_text() {
-    let out = Command::new(env!("CARGO_BIN_EXE_claw"))
-        .args(["--generate", "complete-fish", "--output-format", "json"])
-        .output()
-        .expect("run claw");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON envelope");
+    let out =
+        support::claw().args(["--generate", "complete-fish", "--output-format", "json"]).output().expect("run claw");
+    let v = support::envelope(&out);
     assert_eq!(v["command"], "claw");
     assert_eq!(v["complete-fish"].as_str(), Some(generate("complete-fish").as_str()));
 }

@@ -1,5 +1,5 @@
 //! The main line's own CLI tests, run against claw with explicit routing:
-//! `CLAW_MAINLINE_CHECKOUT=DIR cargo test --test mainline_suite -- --nocapture`
+//! `CLAW_MAINLINE_CHECKOUT=DIR cargo test --test it mainline_suite -- --nocapture`
 //! where DIR is a checkout of the reference's main line (it holds
 //! `src/main.py` and `tests/`).  Skips with a printed reason when unset.
 //!
@@ -9,7 +9,7 @@
 //! claw, and the rest still import the reference's modules.  The suite runs
 //! with `CLAW_ROUTING=explicit` under pytest (or unittest without it).
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -55,7 +55,7 @@ fn the_main_lines_tests_pass_against_claw_with_explicit_routing() {
     }
     let main_py = tmp.path().join("src/main.py");
     let text = std::fs::read_to_string(&main_py).unwrap();
-    std::fs::write(&main_py, exec_claw(&text, env!("CARGO_BIN_EXE_claw"))).unwrap();
+    std::fs::write(&main_py, exec_claw(&text, support::BIN)).unwrap();
 
     let mut cmd = Command::new("python3");
     if has_pytest() {

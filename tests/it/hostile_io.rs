@@ -2,22 +2,9 @@
 //! argv, huge prompts, broken `CLAW_REFERENCE_DATA`, and deny lists.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
-mod support;
-use support::big_inventory;
-
-fn cmd(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_claw"));
-    c.current_dir(dir).env_remove("CLAW_REFERENCE_DATA").env_remove("CLAW_WORKSPACE");
-    c
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    assert!(out.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
+use crate::support::{big_inventory, claw_in, envelope};
 
 #[test]
 fn closed_stdout_exits_quietly_for_every_long_listing() {
@@ -34,7 +21,7 @@ fn closed_stdout_exits_quietly_for_every_long_listing() {
         vec!["commands", "--limit", "100000", "--output-format", "json"],
     ];
     for args in long {
-        let mut child = cmd(tmp.path())
+        let mut child = claw_in(tmp.path())
             .args(&args)
             .env("CLAW_REFERENCE_DATA", &data)
             .stdout(Stdio::piped())
@@ -58,14 +45,14 @@ fn non_utf8_argv_is_a_usage_error() {
     use std::os::unix::ffi::OsStrExt;
     let tmp = tempfile::tempdir().unwrap();
     let bad = std::ffi::OsStr::from_bytes(b"fix \xff\xfe bug");
-    let out = cmd(tmp.path()).arg("route").arg(bad).output().unwrap();
+    let out = claw_in(tmp.path()).arg("route").arg(bad).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("usage: claw route") && stderr.contains("not valid UTF-8"), "{stderr}");
     assert!(!stderr.contains("panicked"));
-    let out = cmd(tmp.path()).arg("route").arg(bad).args(["--output-format", "json"]).output().unwrap();
+    let out = claw_in(tmp.path()).arg("route").arg(bad).args(["--output-format", "json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let v = json(&out);
+    let v = envelope(&out);
     assert_eq!(v["error"]["kind"], "parse");
     assert!(v["error"]["message"].as_str().unwrap().contains("argument 2 is not valid UTF-8"));
 }
@@ -90,9 +77,9 @@ fn a_128_kib_prompt_goes_through_every_prompt_command() {
     ] {
         let mut full = args.clone();
         full.extend(["--output-format", "json"]);
-        let out = cmd(tmp.path()).args(&full).output().unwrap();
+        let out = claw_in(tmp.path()).args(&full).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", args[0]);
-        let v = json(&out);
+        let v = envelope(&out);
         assert_eq!(v["command"], args[0]);
     }
 }
@@ -127,17 +114,17 @@ fn broken_reference_data_is_a_typed_error_naming_file_and_problem() {
     ];
     for (dir, command, file_part, problem) in cases {
         let arg = if command == "route" || command == "show-command" { "x" } else { "--limit=1" };
-        let out = cmd(tmp.path()).args([command, arg]).env("CLAW_REFERENCE_DATA", &dir).output().unwrap();
+        let out = claw_in(tmp.path()).args([command, arg]).env("CLAW_REFERENCE_DATA", &dir).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{dir:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(file_part) && stderr.contains(problem), "{dir:?}: {stderr}");
-        let out = cmd(tmp.path())
+        let out = claw_in(tmp.path())
             .args([command, arg, "--output-format", "json"])
             .env("CLAW_REFERENCE_DATA", &dir)
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1));
-        let v = json(&out);
+        let v = envelope(&out);
         assert_eq!(v["error"]["kind"], "reference_data_invalid");
         assert_eq!(v["exit_code"], 1);
         let msg = v["error"]["message"].as_str().unwrap();
@@ -148,34 +135,37 @@ fn broken_reference_data_is_a_typed_error_naming_file_and_problem() {
 #[test]
 fn deny_lists_refuse_tools_and_become_permission_denials() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = cmd(tmp.path()).args(["exec-tool", "FileReadTool", "x", "--deny-tool", "filereadtool"]).output().unwrap();
+    let out =
+        claw_in(tmp.path()).args(["exec-tool", "FileReadTool", "x", "--deny-tool", "filereadtool"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "Permission denied for mirrored tool 'FileReadTool'.\n");
-    let out = cmd(tmp.path())
+    let out = claw_in(tmp.path())
         .args(["exec-tool", "FileReadTool", "x", "--deny-prefix", "FILE", "--output-format", "json"])
         .output()
         .unwrap();
-    let v = json(&out);
+    let v = envelope(&out);
     assert_eq!(
         (v["handled"].clone(), v["error"]["kind"].clone(), v["exit_code"].clone()),
         (false.into(), "permission_denied".into(), 1.into())
     );
-    let out = cmd(tmp.path())
+    let out = claw_in(tmp.path())
         .args(["route", "file read tool", "--deny-prefix", "file", "--output-format", "json"])
         .output()
         .unwrap();
-    let v = json(&out);
+    let v = envelope(&out);
     let denied: Vec<&str> =
         v["permission_denials"].as_array().unwrap().iter().map(|d| d["tool_name"].as_str().unwrap()).collect();
     assert!(denied.contains(&"FileReadTool"), "{v}");
-    let out = cmd(tmp.path()).args(["turn-loop", "file read tool", "--deny-tool", "FileReadTool"]).output().unwrap();
+    let out =
+        claw_in(tmp.path()).args(["turn-loop", "file read tool", "--deny-tool", "FileReadTool"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("Permission denials: 0"), "{text}");
-    let out = cmd(tmp.path()).args(["bootstrap", "file read tool", "--deny-tool", "FileReadTool"]).output().unwrap();
+    let out =
+        claw_in(tmp.path()).args(["bootstrap", "file read tool", "--deny-tool", "FileReadTool"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("'type': 'permission_denial'"));
     // Without deny lists the reference's output is unchanged.
-    let out = cmd(tmp.path()).args(["route", "file read tool", "--output-format", "json"]).output().unwrap();
-    assert!(json(&out).get("permission_denials").is_none());
+    let out = claw_in(tmp.path()).args(["route", "file read tool", "--output-format", "json"]).output().unwrap();
+    assert!(envelope(&out).get("permission_denials").is_none());
 }
 
 #[test]
@@ -187,13 +177,13 @@ fn reference_data_over_the_size_bound_is_refused_unread() {
     // A sparse file just over 1 GiB: refused from its metadata, never read.
     let f = std::fs::OpenOptions::new().write(true).open(data.join("tools_snapshot.json")).unwrap();
     f.set_len((1 << 30) + 1).unwrap();
-    let out = cmd(tmp.path())
+    let out = claw_in(tmp.path())
         .args(["route", "x", "--output-format", "json"])
         .env("CLAW_REFERENCE_DATA", &data)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let v = json(&out);
+    let v = envelope(&out);
     assert_eq!(v["error"]["kind"], "reference_data_invalid");
     let msg = v["error"]["message"].as_str().unwrap();
     assert!(msg.contains("tools_snapshot.json") && msg.contains("over the 1073741824 byte limit"), "{msg}");

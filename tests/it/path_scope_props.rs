@@ -159,26 +159,25 @@ fn json_tree() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
-struct Sandbox(PathBuf);
+/// `base/root` (`notes.txt`, `sub/a.txt`) in a temporary directory,
+/// removed on drop.
+struct Sandbox {
+    _dir: tempfile::TempDir,
+    base: PathBuf,
+}
 
 impl Sandbox {
     fn new(tag: &str) -> Self {
-        let base = std::env::temp_dir().join(format!("claw-scope-props-{tag}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&base);
+        let dir = tempfile::Builder::new().prefix(&format!("claw-scope-props-{tag}-")).tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
         fs::create_dir_all(base.join("root/sub")).unwrap();
         fs::write(base.join("root/notes.txt"), "x").unwrap();
         fs::write(base.join("root/sub/a.txt"), "x").unwrap();
-        Sandbox(base.canonicalize().unwrap())
+        Sandbox { _dir: dir, base }
     }
 
     fn roots(&self) -> Vec<String> {
-        vec![self.0.join("root").to_string_lossy().into_owned()]
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
+        vec![self.base.join("root").to_string_lossy().into_owned()]
     }
 }
 

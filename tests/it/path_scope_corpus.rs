@@ -36,17 +36,20 @@ fn load(name: &str, root: &Path, out: &Path) -> Vec<Case> {
     cases
 }
 
-/// `base/root` (the workspace) and `base/outside`, removed on drop.
-struct Sandbox(PathBuf);
+/// `base/root` (the workspace) and `base/outside` in a temporary
+/// directory, removed on drop.
+struct Sandbox {
+    _dir: tempfile::TempDir,
+    base: PathBuf,
+}
 
 impl Sandbox {
     fn new() -> Self {
-        let base = std::env::temp_dir().join(format!("claw-scope-corpus-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&base);
+        let dir = tempfile::Builder::new().prefix("claw-scope-corpus-").tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
         for d in ["root/src", "root/sub", "root/deep/er", "outside"] {
             fs::create_dir_all(base.join(d)).unwrap();
         }
-        let base = base.canonicalize().unwrap();
         for f in ["root/notes.txt", "root/src/main.rs", "root/src/lib.rs", "root/sub/a.txt", "root/script.sh"] {
             fs::write(base.join(f), "x").unwrap();
         }
@@ -55,20 +58,14 @@ impl Sandbox {
         std::os::unix::fs::symlink("sub", base.join("root/inner")).unwrap();
         std::os::unix::fs::symlink("deep/er", base.join("root/l2")).unwrap();
         std::os::unix::fs::symlink(base.join("outside"), base.join("root/sub/link")).unwrap();
-        Sandbox(base)
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
+        Sandbox { _dir: dir, base }
     }
 }
 
 #[test]
 fn corpus() {
     let sb = Sandbox::new();
-    let (root, out) = (sb.0.join("root"), sb.0.join("outside"));
+    let (root, out) = (sb.base.join("root"), sb.base.join("outside"));
     let roots = vec![root.to_string_lossy().into_owned()];
 
     let escapes = load("escapes.txt", &root, &out);

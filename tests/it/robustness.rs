@@ -11,63 +11,15 @@
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-mod support;
-
-const DEADLINE: Duration = Duration::from_secs(60);
-
-fn claw(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_claw"));
-    c.current_dir(dir).env_remove("CLAW_REFERENCE_DATA").env_remove("CLAW_WORKSPACE");
-    c
-}
-
-/// Run to completion, or fail the test if it is still running at the deadline.
-fn finish(mut cmd: Command) -> Output {
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).stdin(Stdio::null()).spawn().expect("claw runs");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let readers = std::thread::spawn(move || {
-        let (mut o, mut e) = (Vec::new(), Vec::new());
-        let _ = out.read_to_end(&mut o);
-        let _ = err.read_to_end(&mut e);
-        (o, e)
-    });
-    let status = wait_or_kill(&mut child);
-    let (stdout, stderr) = readers.join().unwrap();
-    Output { status, stdout, stderr }
-}
-
-fn wait_or_kill(child: &mut Child) -> std::process::ExitStatus {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("claw still running after {DEADLINE:?}: it hangs");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
+use crate::support::{self, DEADLINE, claw_in, envelope, finish, wait_or_kill};
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    let mut c = claw(dir);
+    let mut c = claw_in(dir);
     c.args(args);
     finish(c)
-}
-
-/// The one envelope of a JSON-mode call; its `exit_code` is the process's.
-fn envelope(out: &Output) -> serde_json::Value {
-    assert!(out.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
-    assert_eq!(v["exit_code"].as_i64(), out.status.code().map(i64::from), "{v}");
-    v
 }
 
 fn load_error(dir: &Path, id: &str) -> String {
@@ -123,7 +75,7 @@ fn sparse_and_endless_session_files_are_refused_within_the_cap() {
     f.set_len(2 << 30).unwrap();
     drop(f);
     // 256 MiB of address space is far too little to hold a 2 GiB file.
-    let mut c = claw(tmp.path());
+    let mut c = claw_in(tmp.path());
     c.args(["load-session", "sparse", "--directory", "s", "--output-format", "json"]);
     limit(&mut c, libc::RLIMIT_AS, 256 << 20);
     let v = envelope(&finish(c));
@@ -183,7 +135,7 @@ fn killed_writers_leave_no_torn_file_and_no_pile_of_temp_files() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let mut c = claw(tmp.path());
+        let mut c = claw_in(tmp.path());
         if kills % 2 == 0 {
             c.args(["flush-transcript", "a prompt of several words", "--session-id", "same"]);
         } else {
@@ -254,7 +206,7 @@ fn memory_limits_give_typed_errors_not_aborts() {
     let data = tmp.path().join("data");
     support::big_inventory(&data, 200_000);
     for mib in [48u64, 64, 96] {
-        let mut c = claw(tmp.path());
+        let mut c = claw_in(tmp.path());
         c.args(["load-session", "big", "--directory", "s", "--output-format", "json"]);
         limit(&mut c, libc::RLIMIT_AS, mib << 20);
         let out = finish(c);
@@ -265,7 +217,7 @@ fn memory_limits_give_typed_errors_not_aborts() {
         assert!(typed, "{mib} MiB: {v}");
 
         // `route` streams the inventories, so it needs no memory for them.
-        let mut c = claw(tmp.path());
+        let mut c = claw_in(tmp.path());
         c.args(["route", "entry group", "--output-format", "json"]).env("CLAW_REFERENCE_DATA", &data);
         limit(&mut c, libc::RLIMIT_AS, mib << 20);
         let v = envelope(&finish(c));
@@ -273,13 +225,13 @@ fn memory_limits_give_typed_errors_not_aborts() {
     }
     // `commands` loads the whole inventory into memory.
     for mib in [48u64, 64] {
-        let mut c = claw(tmp.path());
+        let mut c = claw_in(tmp.path());
         c.args(["commands", "--query", "entry", "--output-format", "json"]).env("CLAW_REFERENCE_DATA", &data);
         limit(&mut c, libc::RLIMIT_AS, mib << 20);
         let out = finish(c);
         let v = envelope(&out);
         assert_eq!(v["error"]["kind"], "out_of_memory", "{mib} MiB: {v}");
-        let mut c = claw(tmp.path());
+        let mut c = claw_in(tmp.path());
         c.args(["commands", "--query", "entry"]).env("CLAW_REFERENCE_DATA", &data);
         limit(&mut c, libc::RLIMIT_AS, mib << 20);
         let out = finish(c);
@@ -291,7 +243,7 @@ fn memory_limits_give_typed_errors_not_aborts() {
 #[test]
 fn a_file_size_limit_is_a_typed_save_error() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut c = claw(tmp.path());
+    let mut c = claw_in(tmp.path());
     c.args(["flush-transcript", &"word ".repeat(100), "--session-id", "capped", "--output-format", "json"]);
     limit(&mut c, libc::RLIMIT_FSIZE, 64);
     let out = finish(c);
@@ -308,7 +260,7 @@ fn a_thread_that_cannot_be_spawned_means_one_thread() {
     let data = tmp.path().join("data");
     support::big_inventory(&data, 12_000);
     let route = |starved: bool| {
-        let mut c = claw(tmp.path());
+        let mut c = claw_in(tmp.path());
         c.args(["route", "entry group7", "--limit", "5", "--output-format", "json"]).env("CLAW_REFERENCE_DATA", &data);
         if starved {
             // Every new thread asks for a 4 GiB stack in 2 GiB of address space.
@@ -323,13 +275,18 @@ fn a_thread_that_cannot_be_spawned_means_one_thread() {
 }
 
 /// A pipe whose write end is non-blocking, as a shared terminal or a parent
-/// that set O_NONBLOCK can leave it.
+/// that set O_NONBLOCK can leave it.  Both ends are close-on-exec, so that
+/// no other test's child keeps the write end open (the child under test
+/// gets it as its stdout, which is not).
 fn non_blocking_pipe() -> (std::fs::File, std::os::fd::OwnedFd) {
     use std::os::fd::FromRawFd;
     let mut fds = [0; 2];
     // SAFETY: two fresh descriptors, each owned exactly once below.
     unsafe {
         assert_eq!(libc::pipe(fds.as_mut_ptr()), 0);
+        for fd in fds {
+            assert_eq!(libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC), 0);
+        }
         let flags = libc::fcntl(fds[1], libc::F_GETFL);
         assert_eq!(libc::fcntl(fds[1], libc::F_SETFL, flags | libc::O_NONBLOCK), 0);
         (std::fs::File::from_raw_fd(fds[0]), std::os::fd::OwnedFd::from_raw_fd(fds[1]))
@@ -342,7 +299,7 @@ fn a_non_blocking_stdout_gets_the_whole_envelope() {
     let data = tmp.path().join("data");
     support::big_inventory(&data, 3_000);
     let (mut read_end, write_end) = non_blocking_pipe();
-    let mut c = claw(tmp.path());
+    let mut c = claw_in(tmp.path());
     c.args(["commands", "--limit", "100000", "--output-format", "json"]).env("CLAW_REFERENCE_DATA", &data);
     let mut child = c.stdout(Stdio::from(write_end)).stderr(Stdio::piped()).spawn().unwrap();
     drop(c);
@@ -366,7 +323,7 @@ fn an_unwritable_stdout_is_an_error_on_stderr() {
     let read_only = || Stdio::from(std::fs::File::open(tmp.path().join("f")).unwrap());
     let full = || Stdio::from(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap());
     for (name, stdout) in [("read-only", read_only()), ("/dev/full", full())] {
-        let out = claw(tmp.path()).args(["route", "x"]).stdout(stdout).output().unwrap();
+        let out = claw_in(tmp.path()).args(["route", "x"]).stdout(stdout).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{name}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.starts_with("claw: cannot write output:"), "{name}: {stderr}");

@@ -4,73 +4,29 @@
 //! stdout is exactly one JSON object whose `exit_code` is the exit code and
 //! stderr is empty.
 //!
-//! `PROPTEST_CASES=200000 cargo test --release --test hostile_argv` runs more.
+//! `PROPTEST_CASES=200000 cargo test --release --test it hostile_argv` runs more.
 
 use std::ffi::OsString;
+use std::process::Command;
 
+use claw::cli::spec;
 use proptest::prelude::*;
 
-const COMMANDS: &[&str] = &[
-    "summary",
-    "manifest",
-    "parity-audit",
-    "setup-report",
-    "command-graph",
-    "tool-pool",
-    "bootstrap-graph",
-    "subsystems",
-    "commands",
-    "tools",
-    "route",
-    "bootstrap",
-    "turn-loop",
-    "flush-transcript",
-    "load-session",
-    "list-sessions",
-    "delete-session",
-    "remote-mode",
-    "ssh-mode",
-    "teleport-mode",
-    "direct-connect-mode",
-    "deep-link-mode",
-    "show-command",
-    "show-tool",
-    "exec-command",
-    "exec-tool",
-    "nosuch",
-    "",
-];
+/// The spec's commands, and two that do not exist.
+fn commands() -> Vec<&'static str> {
+    spec::COMMANDS.iter().map(|c| c.name).chain(["nosuch", ""]).collect()
+}
 
-const FLAGS: &[&str] = &[
-    "--limit",
+/// Spellings no option has: abbreviations, unknown options, separators and
+/// attached values.
+const ODD_FLAGS: &[&str] = &[
     "--lim",
     "--l",
-    "--query",
-    "--no-plugin-commands",
-    "--no-skill-commands",
     "--no",
-    "--simple-mode",
-    "--no-mcp",
-    "--deny-tool",
-    "--deny-prefix",
     "--deny",
-    "--output-format",
     "--output-f",
     "--o",
-    "--max-turns",
-    "--structured-output",
-    "--timeout-seconds",
-    "--continuation-prompt",
-    "--directory",
-    "--session-id",
-    "--workspace",
-    "--workspace-root",
     "--cwd",
-    "--fail-under",
-    "--version",
-    "--generate",
-    "-h",
-    "--help",
     "--",
     "-",
     "-x",
@@ -79,6 +35,17 @@ const FLAGS: &[&str] = &[
     "--output-format=json",
     "--output-format=text",
 ];
+
+/// Every flag the spec declares (top level and every command), then the odd
+/// spellings.
+fn flags() -> Vec<&'static str> {
+    let declared = spec::TOP.iter().chain(spec::COMMANDS.iter().flat_map(|c| c.opts));
+    let mut flags: Vec<&'static str> = declared.flat_map(|o| o.flags.iter().copied()).collect();
+    flags.sort_unstable();
+    flags.dedup();
+    flags.extend(ODD_FLAGS);
+    flags
+}
 
 fn value() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -101,8 +68,8 @@ fn value() -> impl Strategy<Value = String> {
 }
 
 fn argv() -> impl Strategy<Value = (Vec<String>, bool)> {
-    let command = proptest::sample::select(COMMANDS).prop_map(str::to_string);
-    let word = prop_oneof![3 => proptest::sample::select(FLAGS).prop_map(str::to_string), 4 => value()];
+    let command = proptest::sample::select(commands()).prop_map(str::to_string);
+    let word = prop_oneof![3 => proptest::sample::select(flags()).prop_map(str::to_string), 4 => value()];
     (command, proptest::collection::vec(word, 0..7), any::<bool>(), any::<prop::sample::Index>()).prop_map(
         |(cmd, mut rest, json, at)| {
             let mut argv = vec![cmd];
@@ -131,9 +98,7 @@ fn json_mode(argv: &[String]) -> bool {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
 
-    #[test]
-    fn any_argv_gets_a_clean_answer((raw, _) in argv()) {
-        scratch_cwd();
+    fn any_argv_gets_a_clean_answer_here((raw, _) in argv()) {
         // Keep every path the run may create inside the scratch directory.
         let args: Vec<String> = raw.into_iter().map(|a| if a.starts_with('/') { format!("x{a}") } else { a }).collect();
         let mut out = Vec::new();
@@ -152,18 +117,38 @@ proptest! {
     }
 }
 
-/// Run in a scratch directory, so that bootstrap and flush-transcript write
-/// their sessions there, with the embedded inventory.
-fn scratch_cwd() {
-    static INIT: std::sync::Once = std::sync::Once::new();
-    INIT.call_once(|| {
-        let dir = std::env::temp_dir().join(format!("claw-hostile-{}", std::process::id())).join("a/b");
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        std::env::set_current_dir(&dir).expect("chdir");
-        // SAFETY: called once, before any other thread of this test binary reads the environment.
-        unsafe {
-            std::env::remove_var("CLAW_REFERENCE_DATA");
-            std::env::remove_var("CLAW_WORKSPACE");
-        }
-    });
+/// Set in the copy of this test binary that runs the generated invocations.
+const CHILD: &str = "CLAW_TEST_HOSTILE_ARGV_CHILD";
+
+/// The invocations run in process, and `bootstrap` and `flush-transcript`
+/// write their sessions into the current directory: so they run in a copy
+/// of this test binary started in a scratch directory, without claw's
+/// environment variables (the embedded inventory), leaving this process's
+/// directory and environment as they are for the tests running beside it.
+#[test]
+fn any_argv_gets_a_clean_answer() {
+    if std::env::var_os(CHILD).is_some() {
+        any_argv_gets_a_clean_answer_here();
+        return;
+    }
+    let scratch = tempfile::tempdir().expect("scratch dir");
+    // Four levels down: a generated value has at most 12 characters, so even
+    // `../../../../` stays inside the scratch directory.
+    let cwd = scratch.path().join("a/b/c/d");
+    std::fs::create_dir_all(&cwd).expect("scratch dir");
+    let module = module_path!().split_once("::").map_or(module_path!(), |(_, m)| m);
+    let name = format!("{module}::any_argv_gets_a_clean_answer");
+    let out = Command::new(std::env::current_exe().expect("the test binary"))
+        .args([name.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+        .current_dir(&cwd)
+        .env(CHILD, "1")
+        .env_remove("CLAW_REFERENCE_DATA")
+        .env_remove("CLAW_WORKSPACE")
+        .env_remove("CLAW_ROUTING")
+        .output()
+        .expect("run the test binary");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "the generated invocations failed (output above)");
+    assert!(stdout.contains("test result: ok. 1 passed"), "the generated invocations did not run");
 }

@@ -3,36 +3,34 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use claw::path_scope::{Violation, check};
 
+use crate::support;
+
 const ESCAPE: &str = "path escapes the workspace roots";
 
-/// A fresh directory under the system temp dir, removed on drop.
+/// A fresh temporary directory, removed on drop, at its canonical path.
 ///
 /// Layout: `base/root` (the workspace: `notes.txt`, `sub/a.txt`),
 /// `base/outside` (`secret.txt`), `base/root2` (`b.txt`), `base/rootx`.
 struct Sandbox {
+    _dir: tempfile::TempDir,
     base: PathBuf,
 }
 
 impl Sandbox {
     fn new(tag: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        let name =
-            format!("claw-path-scope-{tag}-{}-{}-{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-        let base = std::env::temp_dir().join(name);
-        for dir in ["root/sub", "outside", "root2", "rootx"] {
-            fs::create_dir_all(base.join(dir)).unwrap();
+        let dir = tempfile::Builder::new().prefix(&format!("claw-path-scope-{tag}-")).tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        for d in ["root/sub", "outside", "root2", "rootx"] {
+            fs::create_dir_all(base.join(d)).unwrap();
         }
-        let base = base.canonicalize().unwrap();
         fs::write(base.join("root/notes.txt"), "notes").unwrap();
         fs::write(base.join("root/sub/a.txt"), "a").unwrap();
         fs::write(base.join("outside/secret.txt"), "secret").unwrap();
         fs::write(base.join("root2/b.txt"), "b").unwrap();
-        Sandbox { base }
+        Sandbox { _dir: dir, base }
     }
 
     fn p(&self, rel: &str) -> PathBuf {
@@ -53,12 +51,6 @@ impl Sandbox {
 
     fn symlink(&self, target: &Path, link: &str) {
         std::os::unix::fs::symlink(target, self.p(link)).unwrap();
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.base);
     }
 }
 
@@ -89,12 +81,7 @@ fn assert_allowed(sb: &Sandbox, payload: &str) {
 }
 
 fn claw(sb: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claw"));
-    cmd.args(args).current_dir(&sb.base);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
+    support::claw_in(&sb.base).args(args).envs(env.iter().copied()).output().unwrap()
 }
 
 fn stdout(out: &Output) -> String {
@@ -484,16 +471,14 @@ fn drop_timestamp(line: &str) -> String {
 
 #[test]
 fn json_content_fields_are_not_paths() {
-    let root = std::env::temp_dir().join(format!("claw-scope-content-{}", std::process::id()));
-    std::fs::create_dir_all(&root).unwrap();
-    let roots = vec![root.display().to_string()];
+    let root = tempfile::tempdir().unwrap();
+    let roots = vec![root.path().display().to_string()];
     let ok = r#"{"file_path": "notes.txt", "file_text": "/etc/passwd", "content": "../../x", "old_string": "/"}"#;
     assert!(check("FileWriteTool", ok, &roots, None).is_ok());
     let bad = r#"{"notebook_path": "/etc/x.ipynb"}"#;
     assert!(check("FileEditTool", bad, &roots, None).is_err());
     let bad = r#"{"filename": "../outside.txt"}"#;
     assert!(check("FileWriteTool", bad, &roots, None).is_err());
-    std::fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
@@ -572,8 +557,8 @@ fn home_unset_means_the_passwd_home() {
         return;
     };
     for env in [vec![("HOME", "")], vec![]] {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_claw"));
-        cmd.args(["exec-tool", "BashTool", "cat ~/x", "--workspace-root", &root]).current_dir(&sb.base);
+        let mut cmd = support::claw_in(&sb.base);
+        cmd.args(["exec-tool", "BashTool", "cat ~/x", "--workspace-root", &root]);
         cmd.env_remove("HOME");
         for (k, v) in env {
             cmd.env(k, v);
@@ -595,7 +580,7 @@ fn a_deleted_cwd_never_makes_a_relative_root_slash() {
             "cd '{}' && rmdir '{}' && exec '{}' exec-tool BashTool 'cat /etc/passwd' --workspace-root .",
             gone.display(),
             gone.display(),
-            env!("CARGO_BIN_EXE_claw")
+            support::BIN
         ))
         .stdout(std::process::Stdio::piped())
         .spawn()

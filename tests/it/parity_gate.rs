@@ -4,20 +4,10 @@
 //! GitHub annotations, the honest gate and the `--fail-under` range.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::{Value, json};
-use tempfile::TempDir;
 
-fn write(root: &Path, rel: &str, body: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, body).unwrap();
-}
-
-fn tmp() -> TempDir {
-    tempfile::Builder::new().prefix("claw-gate-").tempdir().unwrap()
-}
+use crate::support::{self, Run, Scratch};
 
 fn snapshot(names: &[&str]) -> String {
     let items: Vec<Value> =
@@ -27,12 +17,11 @@ fn snapshot(names: &[&str]) -> String {
 
 /// Reference data: 5 command entries (4 distinct names), 4 tools, and an
 /// archive surface of 3 root files and 3 root directories.
-fn reference_data() -> TempDir {
-    let d = tmp();
-    write(d.path(), "commands_snapshot.json", &snapshot(&["compact", "review", "add-dir", "compact", "teleport"]));
-    write(d.path(), "tools_snapshot.json", &snapshot(&["BashTool", "GrepTool", "WebFetchTool", "NotebookEditTool"]));
-    write(
-        d.path(),
+fn reference_data() -> Scratch {
+    let d = Scratch::new();
+    d.file("commands_snapshot.json", &snapshot(&["compact", "review", "add-dir", "compact", "teleport"]));
+    d.file("tools_snapshot.json", &snapshot(&["BashTool", "GrepTool", "WebFetchTool", "NotebookEditTool"]));
+    d.file(
         "archive_surface_snapshot.json",
         &json!({
             "archive_root": "archive/claude_code_ts_snapshot/src",
@@ -49,11 +38,9 @@ fn reference_data() -> TempDir {
 
 /// A cargo workspace: `crates/*` (two crates with a Cargo.toml, one
 /// without, one excluded) plus `tools/x`; 6 `.rs` files in the members.
-fn cargo_workspace() -> TempDir {
-    let w = tmp();
-    let root = w.path();
-    write(
-        root,
+fn cargo_workspace() -> Scratch {
+    let w = Scratch::new();
+    w.file(
         "Cargo.toml",
         "[workspace]\nmembers = [\n  \"crates/*\", # every crate\n  'tools/x',\n]\nexclude = [\"crates/old\"]\n\n[workspace.package]\nedition = \"2021\"\n",
     );
@@ -72,38 +59,19 @@ fn cargo_workspace() -> TempDir {
         ("tools/x/src/vim/mod.rs", ""),
         ("src/ignored.rs", "fn teleport() {}\n"),
     ] {
-        write(root, path, body);
+        w.file(path, body);
     }
     w
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Run claw in `cwd` with `refdata` as `CLAW_REFERENCE_DATA` (or none).
 fn claw(cwd: &Path, refdata: Option<&Path>, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claw"));
-    cmd.args(args).current_dir(cwd).env_remove("CLAW_WORKSPACE").env_remove("CLAW_REFERENCE_DATA");
+    let mut cmd = support::claw_in(cwd);
+    cmd.args(args);
     if let Some(dir) = refdata {
         cmd.env("CLAW_REFERENCE_DATA", dir);
     }
-    let out = cmd.output().expect("run claw");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
-fn json_of(r: &Run) -> Value {
-    assert_eq!(r.stderr, "", "JSON mode writes nothing to stderr");
-    assert_eq!(r.stdout.matches('\n').count(), 1, "one envelope: {}", r.stdout);
-    let v: Value = serde_json::from_str(&r.stdout).expect("valid JSON");
-    assert_eq!(v["exit_code"].as_i64(), Some(i64::from(r.code)));
-    v
+    Run::of(&mut cmd)
 }
 
 fn strs(v: &Value) -> Vec<&str> {
@@ -113,9 +81,9 @@ fn strs(v: &Value) -> Vec<&str> {
 #[test]
 fn a_cargo_workspace_is_every_member_s_src() {
     let (ws, rd) = (cargo_workspace(), reference_data());
-    let root = ws.path().canonicalize().unwrap();
+    let root = ws.path();
     let rs = root.to_str().unwrap();
-    let r = claw(&root, Some(rd.path()), &["manifest"]);
+    let r = claw(root, Some(rd.path()), &["manifest"]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
     assert_eq!(
         r.stdout,
@@ -126,10 +94,10 @@ fn a_cargo_workspace_is_every_member_s_src() {
              - `tools/x` (2 files) — cargo workspace member\n"
         )
     );
-    let r = claw(&root, Some(rd.path()), &["subsystems", "--limit", "1"]);
+    let r = claw(root, Some(rd.path()), &["subsystems", "--limit", "1"]);
     assert_eq!(r.stdout, "crates/api\t2\tcargo workspace member\n");
 
-    let v = json_of(&claw(&root, Some(rd.path()), &["manifest", "--output-format", "json"]));
+    let v = claw(root, Some(rd.path()), &["manifest", "--output-format", "json"]).json();
     assert_eq!(v["cargo_workspace"], true);
     assert_eq!(v["port_root"], rs);
     let roots: Vec<String> =
@@ -142,7 +110,7 @@ fn a_cargo_workspace_is_every_member_s_src() {
 
     // The audit covers every member: main.rs (plugins), cost_tracker.rs
     // (api); cli/ is not a target; plugins/ is the member crate; vim/ is in tools/x.
-    let v = json_of(&claw(&root, Some(rd.path()), &["parity-audit", "--output-format", "json"]));
+    let v = claw(root, Some(rd.path()), &["parity-audit", "--output-format", "json"]).json();
     assert_eq!(v["language"], "rust");
     assert_eq!(v["root_file_coverage"], json!({"covered": 2, "total": 3, "ratio": 2.0 / 3.0}));
     assert_eq!(strs(&v["missing_root_targets"]), ["history.rs"]);
@@ -152,13 +120,13 @@ fn a_cargo_workspace_is_every_member_s_src() {
 
     // A member crate without sources covers nothing.
     std::fs::remove_dir_all(root.join("crates/plugins/src")).unwrap();
-    let v = json_of(&claw(&root, Some(rd.path()), &["parity-audit", "--output-format", "json"]));
+    let v = claw(root, Some(rd.path()), &["parity-audit", "--output-format", "json"]).json();
     assert_eq!(strs(&v["missing_directory_targets"]), ["commands/", "plugins/"]);
-    write(&root, "crates/plugins/src/main.rs", "fn main() { let _ = \"grep\"; }\n");
-    write(&root, "crates/plugins/src/cli/mod.rs", "fn web_fetch() {}\n");
+    ws.file("crates/plugins/src/main.rs", "fn main() { let _ = \"grep\"; }\n");
+    ws.file("crates/plugins/src/cli/mod.rs", "fn web_fetch() {}\n");
 
     // Text names each root after the reference's report.
-    let r = claw(&root, Some(rd.path()), &["parity-audit"]);
+    let r = claw(root, Some(rd.path()), &["parity-audit"]);
     assert_eq!(
         r.stdout,
         "# Parity Audit\nLocal archive unavailable; parity audit cannot compare against the original snapshot.\n\n\
@@ -169,7 +137,7 @@ fn a_cargo_workspace_is_every_member_s_src() {
 #[test]
 fn surface_coverage_by_name_in_a_cargo_workspace() {
     let (ws, rd) = (cargo_workspace(), reference_data());
-    let v = json_of(&claw(ws.path(), Some(rd.path()), &["parity-audit", "--output-format", "json"]));
+    let v = claw(ws.path(), Some(rd.path()), &["parity-audit", "--output-format", "json"]).json();
     // compact and add-dir are literals; review is only in a comment; teleport
     // is only outside the members.  BashTool (identifier), GrepTool ("grep"),
     // WebFetchTool (web_fetch) are covered; NotebookEditTool is not.
@@ -204,14 +172,10 @@ fn surface_coverage_by_name_in_a_cargo_workspace() {
 
 #[test]
 fn surface_coverage_in_a_python_workspace() {
-    let (ws, rd) = (tmp(), reference_data());
-    write(ws.path(), "src/commands.py", "# compact\nNAMES = ('review', \"add-dir\")\ndef teleport():\n    pass\n");
-    write(
-        ws.path(),
-        "src/tools.py",
-        "class GrepTool:\n    '''BashTool in a docstring is a literal, not a whole name'''\n",
-    );
-    let v = json_of(&claw(ws.path(), Some(rd.path()), &["parity-audit", "--output-format", "json"]));
+    let (ws, rd) = (Scratch::new(), reference_data());
+    ws.file("src/commands.py", "# compact\nNAMES = ('review', \"add-dir\")\ndef teleport():\n    pass\n");
+    ws.file("src/tools.py", "class GrepTool:\n    '''BashTool in a docstring is a literal, not a whole name'''\n");
+    let v = claw(ws.path(), Some(rd.path()), &["parity-audit", "--output-format", "json"]).json();
     assert_eq!(v["language"], "python");
     assert_eq!(v["cargo_workspace"], false);
     assert_eq!(v["command_surface_coverage"]["missing"], json!(["compact"]));
@@ -220,7 +184,7 @@ fn surface_coverage_in_a_python_workspace() {
 
 #[test]
 fn the_baseline_ratchet_passes_then_names_what_dropped() {
-    let (ws, rd, out) = (cargo_workspace(), reference_data(), tmp());
+    let (ws, rd, out) = (cargo_workspace(), reference_data(), Scratch::new());
     let base = out.path().join("base.json");
     let base_s = base.to_str().unwrap();
     let r = claw(ws.path(), Some(rd.path()), &["parity-audit", "--write-baseline", base_s]);
@@ -261,7 +225,7 @@ fn the_baseline_ratchet_passes_then_names_what_dropped() {
 
     let mut json_args = args.to_vec();
     json_args.extend(["--fail-under", "0.3", "--output-format", "json"]);
-    let v = json_of(&claw(ws.path(), Some(rd.path()), &json_args));
+    let v = claw(ws.path(), Some(rd.path()), &json_args).json();
     assert_eq!(v["baseline"], base_s);
     assert_eq!(v["baseline_passed"], false);
     assert_eq!(v["gate_passed"], false, "combined with --fail-under");
@@ -290,11 +254,11 @@ fn the_baseline_ratchet_passes_then_names_what_dropped() {
 
 #[test]
 fn a_missing_or_malformed_baseline_is_a_typed_error() {
-    let (ws, rd, out) = (cargo_workspace(), reference_data(), tmp());
+    let (ws, rd, out) = (cargo_workspace(), reference_data(), Scratch::new());
     let dir = out.path();
-    write(dir, "notjson.json", "{not json");
-    write(dir, "other.json", "{\"format\": \"something-else\", \"version\": 1, \"metrics\": {}}");
-    write(dir, "short.json", "{\"format\": \"claw-parity-baseline\", \"version\": 1, \"metrics\": {}}");
+    out.file("notjson.json", "{not json");
+    out.file("other.json", "{\"format\": \"something-else\", \"version\": 1, \"metrics\": {}}");
+    out.file("short.json", "{\"format\": \"claw-parity-baseline\", \"version\": 1, \"metrics\": {}}");
     let cases = [
         ("missing.json", "No such file or directory"),
         ("notjson.json", "is not valid JSON"),
@@ -310,7 +274,7 @@ fn a_missing_or_malformed_baseline_is_a_typed_error() {
         assert_eq!((r.code, r.stdout.as_str()), (1, ""), "{name}");
         assert!(r.stderr.starts_with(&format!("error: baseline {p}: ")) && r.stderr.contains(problem), "{}", r.stderr);
         let r = claw(ws.path(), Some(rd.path()), &["parity-audit", "--baseline", p, "--output-format", "json"]);
-        let v = json_of(&r);
+        let v = r.json();
         assert_eq!((r.code, v["error"]["kind"].as_str()), (1, Some("baseline_invalid")), "{name}");
         assert!(v["error"]["message"].as_str().unwrap().contains(problem));
     }
@@ -349,7 +313,7 @@ fn assert_well_formed(xml: &str) -> Vec<String> {
 
 #[test]
 fn junit_has_one_testcase_per_metric_and_a_failure_per_failed_metric() {
-    let (ws, rd, out) = (cargo_workspace(), reference_data(), tmp());
+    let (ws, rd, out) = (cargo_workspace(), reference_data(), Scratch::new());
     let junit = out.path().join("reports/parity.xml");
     std::fs::create_dir_all(junit.parent().unwrap()).unwrap();
     let j = junit.to_str().unwrap();
@@ -372,7 +336,7 @@ fn junit_has_one_testcase_per_metric_and_a_failure_per_failed_metric() {
     // A passing run still writes every testcase, without failures; the
     // embedded inventory leaves the entry ratios skipped.
     let r = claw(ws.path(), None, &["parity-audit", "--junit", j, "--output-format", "json"]);
-    let v = json_of(&r);
+    let v = r.json();
     assert_eq!((r.code, v["junit"].as_str()), (0, Some(j)));
     let tags = assert_well_formed(&std::fs::read_to_string(&junit).unwrap());
     assert_eq!(tags.iter().filter(|t| *t == "failure").count(), 0);
@@ -381,7 +345,7 @@ fn junit_has_one_testcase_per_metric_and_a_failure_per_failed_metric() {
     // An unwritable report path is a typed error and leaves no file behind.
     let bad = out.path().join("no/such/dir/x.xml");
     let r = claw(ws.path(), None, &["parity-audit", "--junit", bad.to_str().unwrap(), "--output-format", "json"]);
-    assert_eq!(json_of(&r)["error"]["kind"], "report_write_failed");
+    assert_eq!(r.json()["error"]["kind"], "report_write_failed");
     assert!(!bad.exists());
 }
 
@@ -406,7 +370,7 @@ fn github_annotations_follow_the_report_one_per_failure() {
         Some(rd.path()),
         &["parity-audit", "--surface", "--fail-under", "0.6", "--github-annotations", "--output-format", "json"],
     );
-    assert_eq!(json_of(&r)["annotations"].as_array().unwrap().len(), 2);
+    assert_eq!(r.json()["annotations"].as_array().unwrap().len(), 2);
     // Nothing fails, nothing is printed.
     let r = claw(ws.path(), Some(rd.path()), &["parity-audit", "--fail-under", "0", "--github-annotations"]);
     assert_eq!((r.code, r.stdout.contains("::")), (0, false));
@@ -416,14 +380,14 @@ fn github_annotations_follow_the_report_one_per_failure() {
 fn the_embedded_inventory_never_fails_the_gate_on_entry_ratios() {
     // A complete Python workspace for the embedded archive surface would be
     // large; instead gate at a threshold the root files and directories meet.
-    let ws = tmp();
-    write(ws.path(), "src/main.py", "");
+    let ws = Scratch::new();
+    ws.file("src/main.py", "");
     let r = claw(ws.path(), None, &["parity-audit", "--fail-under", "0.0", "--output-format", "json"]);
-    let v = json_of(&r);
+    let v = r.json();
     assert_eq!(v["inventory"], json!({"kind": "embedded", "path": null}));
     assert_eq!(strs(&v["gated_metrics"]), ["root_file_coverage", "directory_coverage"]);
     // The entry ratios are reported (11/207, 15/184) but not gated at 1.0.
-    let v = json_of(&claw(ws.path(), None, &["parity-audit", "--fail-under", "1.0", "--output-format", "json"]));
+    let v = claw(ws.path(), None, &["parity-audit", "--fail-under", "1.0", "--output-format", "json"]).json();
     assert!(v["command_entry_ratio"]["ratio"].as_f64().unwrap() < 1.0);
     assert_eq!(strs(&v["failed_metrics"]), ["root_file_coverage", "directory_coverage"]);
     let r = claw(ws.path(), None, &["parity-audit", "--fail-under", "1.0"]);
@@ -433,7 +397,7 @@ fn the_embedded_inventory_never_fails_the_gate_on_entry_ratios() {
     // Given an inventory, the same ratios are gated.
     let rd = reference_data();
     let v =
-        json_of(&claw(ws.path(), Some(rd.path()), &["parity-audit", "--fail-under", "1.0", "--output-format", "json"]));
+        claw(ws.path(), Some(rd.path()), &["parity-audit", "--fail-under", "1.0", "--output-format", "json"]).json();
     assert_eq!(v["inventory"]["kind"], "directory");
     assert_eq!(v["inventory"]["path"], rd.path().to_str().unwrap());
     assert_eq!(strs(&v["failed_metrics"]), ["root_file_coverage", "directory_coverage", "tool_entry_ratio"]);
@@ -441,7 +405,7 @@ fn the_embedded_inventory_never_fails_the_gate_on_entry_ratios() {
 
 #[test]
 fn fail_under_takes_only_zero_to_one() {
-    let ws = tmp();
+    let ws = Scratch::new();
     for bad in ["nan", "NaN", "-0.1", "1.5", "inf", "2"] {
         let r = claw(ws.path(), None, &["parity-audit", "--fail-under", bad]);
         assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{bad}");
@@ -453,7 +417,7 @@ fn fail_under_takes_only_zero_to_one() {
             r.stderr
         );
         let r = claw(ws.path(), None, &["parity-audit", "--fail-under", bad, "--output-format", "json"]);
-        let v = json_of(&r);
+        let v = r.json();
         assert_eq!((r.code, v["error"]["kind"].as_str()), (1, Some("parse")));
         assert!(v["error"]["message"].as_str().unwrap().contains("expected 0 <= RATIO <= 1"));
     }

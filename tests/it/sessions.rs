@@ -3,21 +3,12 @@
 //! and unusable directories.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support::{self, envelope};
 
 fn claw(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_claw"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CLAW_REFERENCE_DATA")
-        .env_remove("CLAW_WORKSPACE")
-        .output()
-        .expect("claw runs")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    assert!(out.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    support::claw_in(dir).args(args).output().expect("claw runs")
 }
 
 fn scratch() -> tempfile::TempDir {
@@ -45,7 +36,7 @@ fn hostile_ids_are_refused_before_touching_the_file_system() {
     ] {
         let out = claw(&work, &args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
-        let v = json(&out);
+        let v = envelope(&out);
         assert_eq!(v["error"]["kind"], "invalid_session_id", "{args:?}");
         assert_eq!(v[status], false);
         assert_eq!(v["exit_code"], 1);
@@ -100,7 +91,7 @@ fn malformed_session_files_are_typed_load_failures() {
         std::fs::write(store.join(format!("{id}.json")), body).unwrap();
         let out = claw(tmp.path(), &["load-session", id, "--output-format", "json"]);
         assert_eq!(out.status.code(), Some(1));
-        let v = json(&out);
+        let v = envelope(&out);
         assert_eq!(v["error"]["kind"], "session_load_failed", "{id}");
         assert_eq!(v["error"]["retryable"], true);
         let msg = v["error"]["message"].as_str().unwrap();
@@ -114,7 +105,7 @@ fn unusable_directories_give_typed_errors() {
     std::fs::write(tmp.path().join("afile"), "x").unwrap();
     let out = claw(tmp.path(), &["flush-transcript", "hi", "--directory", "afile/sub", "--output-format", "json"]);
     assert_eq!(out.status.code(), Some(1));
-    let v = json(&out);
+    let v = envelope(&out);
     assert_eq!(v["error"]["kind"], "session_save_failed");
     assert_eq!(v["flushed"], false);
     let out = claw(tmp.path(), &["flush-transcript", "hi", "--directory", "afile/sub"]);
@@ -124,7 +115,7 @@ fn unusable_directories_give_typed_errors() {
     std::fs::write(tmp.path().join(".port_sessions"), "x").unwrap();
     let out = claw(tmp.path(), &["bootstrap", "hello", "--output-format", "json"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(json(&out)["error"]["kind"], "session_save_failed");
+    assert_eq!(envelope(&out)["error"]["kind"], "session_save_failed");
 }
 
 /// Start 20 `flush-transcript` processes at once (prompt and id from `args(i)`) and wait for all.
@@ -132,9 +123,8 @@ fn flush_concurrently(dir: &Path, args: impl Fn(usize) -> (String, String)) {
     let children: Vec<_> = (0..20)
         .map(|i| {
             let (prompt, id) = args(i);
-            Command::new(env!("CARGO_BIN_EXE_claw"))
+            support::claw_in(dir)
                 .args(["flush-transcript", &prompt, "--session-id", &id])
-                .current_dir(dir)
                 .stdout(std::process::Stdio::null())
                 .spawn()
                 .unwrap()
@@ -152,7 +142,7 @@ fn twenty_concurrent_flushes_of_distinct_ids_all_land() {
     let want: Vec<String> = (0..20).map(|i| format!("s{i:02}.json")).collect();
     assert_eq!(entries(&tmp.path().join(".port_sessions")), want);
     let out = claw(tmp.path(), &["list-sessions", "--output-format", "json"]);
-    assert_eq!(json(&out)["count"], 20);
+    assert_eq!(envelope(&out)["count"], 20);
 }
 
 #[test]
@@ -161,7 +151,7 @@ fn twenty_concurrent_flushes_of_one_id_leave_one_valid_file() {
     flush_concurrently(tmp.path(), |i| ("word ".repeat(i * 20 + 1), "same".to_string()));
     assert_eq!(entries(&tmp.path().join(".port_sessions")), ["same.json"], "no temp files left behind");
     let out = claw(tmp.path(), &["load-session", "same", "--output-format", "json"]);
-    let v = json(&out);
+    let v = envelope(&out);
     assert_eq!(v["loaded"], true);
     assert_eq!(v["messages_count"], 1);
 }
@@ -184,7 +174,7 @@ fn readers_never_see_a_torn_file_while_a_writer_rewrites_it() {
     let mut loads = 0;
     while !writer.is_finished() {
         let out = claw(tmp.path(), &["load-session", "live", "--output-format", "json"]);
-        let v = json(&out);
+        let v = envelope(&out);
         if v["loaded"] == true {
             loads += 1;
         } else {
@@ -205,12 +195,12 @@ fn temp_files_are_never_listed_and_delete_is_idempotent() {
     std::fs::write(store.join("notes.txt"), "x").unwrap();
     assert!(claw(tmp.path(), &["flush-transcript", "a", "--session-id", "kept"]).status.success());
     let out = claw(tmp.path(), &["list-sessions", "--output-format", "json"]);
-    assert_eq!(json(&out)["sessions"], serde_json::json!(["kept"]));
-    let first = json(&claw(tmp.path(), &["delete-session", "kept", "--output-format", "json"]));
+    assert_eq!(envelope(&out)["sessions"], serde_json::json!(["kept"]));
+    let first = envelope(&claw(tmp.path(), &["delete-session", "kept", "--output-format", "json"]));
     let second = claw(tmp.path(), &["delete-session", "kept", "--output-format", "json"]);
     assert_eq!(first["status"], "deleted");
     assert_eq!(second.status.code(), Some(0));
-    assert_eq!(json(&second)["status"], "not_found");
+    assert_eq!(envelope(&second)["status"], "not_found");
 }
 
 #[test]
@@ -229,10 +219,10 @@ fn an_empty_directory_option_means_the_default_store() {
     let tmp = scratch();
     let out =
         claw(tmp.path(), &["flush-transcript", "x", "--session-id", "e", "--directory", "", "--output-format", "json"]);
-    assert_eq!(json(&out)["path"], ".port_sessions/e.json");
+    assert_eq!(envelope(&out)["path"], ".port_sessions/e.json");
     let out = claw(tmp.path(), &["load-session", "ghost", "--directory", "", "--output-format", "json"]);
-    assert_eq!(json(&out)["error"]["directory"], ".port_sessions");
+    assert_eq!(envelope(&out)["error"]["directory"], ".port_sessions");
     std::fs::write(tmp.path().join(".port_sessions/.json"), "{}").unwrap();
     let out = claw(tmp.path(), &["list-sessions", "--directory", "", "--output-format", "json"]);
-    assert_eq!(json(&out)["sessions"], serde_json::json!([".json", "e"]));
+    assert_eq!(envelope(&out)["sessions"], serde_json::json!([".json", "e"]));
 }

@@ -1,5 +1,5 @@
 //! Side by side with a real checkout of the reference Python harness:
-//! `CLAW_REFERENCE_CHECKOUT=DIR cargo test --test reference_checkout` runs
+//! `CLAW_REFERENCE_CHECKOUT=DIR cargo test --test it reference_checkout` runs
 //! `python3 -m src.main …` in DIR and `claw …` in DIR (no environment
 //! overrides, so claw reads DIR/src/reference_data as the reference does) and
 //! compares their stdout line for line.  Skips with a printed reason when the
@@ -10,7 +10,7 @@
 //! reference runs with `most_common` ordering ties by name.  The summary's
 //! `Session id:` line is random on both sides and is left out.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;
@@ -54,18 +54,18 @@ fn run(mut cmd: Command, cwd: &Path) -> (i32, String) {
 fn claw_prints_what_the_reference_prints_in_its_checkout() {
     let Some(dir) = support::reference_checkout() else { return };
     assert!(dir.join("src/main.py").is_file(), "{} holds no src/main.py", dir.display());
-    let elsewhere = std::env::temp_dir();
+    let elsewhere = tempfile::tempdir().expect("a temporary directory");
     let mut failures = Vec::new();
     for argv in ARGVS {
         let mut python = Command::new("python3");
         python.arg("-c").arg(REFERENCE).args(*argv);
         let reference = run(python, &dir);
-        let mut here = Command::new(env!("CARGO_BIN_EXE_claw"));
+        let mut here = support::claw();
         here.args(*argv);
-        let mut there = Command::new(env!("CARGO_BIN_EXE_claw"));
+        let mut there = support::claw();
         there.args(*argv).arg("--workspace").arg(&dir);
         let before = failures.len();
-        for (how, ours) in [("in the checkout", run(here, &dir)), ("with --workspace", run(there, &elsewhere))] {
+        for (how, ours) in [("in the checkout", run(here, &dir)), ("with --workspace", run(there, elsewhere.path()))] {
             if ours != reference {
                 failures.push(format!(
                     "claw {} ({how}):\n--- reference (exit {})\n{}\n--- claw (exit {})\n{}",

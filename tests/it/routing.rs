@@ -6,9 +6,11 @@
 //! same inventory.
 
 use std::path::Path;
-use std::process::Command;
 
+use claw::cli::spec;
 use serde_json::Value;
+
+use crate::support::{self, Run};
 
 const COMMANDS: &str = r#"[
   {"name": "BrowseMarketplace", "source_hint": "commands/plugin/BrowseMarketplace.tsx", "responsibility": "browse the plugin marketplace list"},
@@ -25,7 +27,7 @@ const TOOLS: &str = r#"[
   {"name": "BashTool", "source_hint": "tools/BashTool.ts", "responsibility": "run a shell command"}
 ]"#;
 
-/// The six subcommands that take `--routing`.
+/// The subcommands that take `--routing` (checked against the spec below).
 const ROUTED: &[&[&str]] = &[
     &["route", "/plugin list"],
     &["bootstrap", "/plugin list"],
@@ -35,40 +37,21 @@ const ROUTED: &[&[&str]] = &[
     &["commands", "--query", " review "],
 ];
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn json(&self) -> Value {
-        assert_eq!(self.stdout.lines().count(), 1, "one envelope: {:?}", self.stdout);
-        serde_json::from_str(&self.stdout).expect("stdout is JSON")
-    }
-}
-
-/// `claw args` with `CLAW_ROUTING` set to `routing` (or removed).
-fn claw(dir: &Path, routing: Option<&str>, args: &[&str]) -> Out {
+/// `claw args` with `CLAW_ROUTING` set to `routing` (or unset).
+fn claw(dir: &Path, routing: Option<&str>, args: &[&str]) -> Run {
     let data = dir.join("data");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(data.join("commands_snapshot.json"), COMMANDS).unwrap();
     std::fs::write(data.join("tools_snapshot.json"), TOOLS).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claw"));
-    cmd.args(args).current_dir(dir).env("CLAW_REFERENCE_DATA", &data).env_remove("CLAW_WORKSPACE");
-    match routing {
-        Some(value) => cmd.env("CLAW_ROUTING", value),
-        None => cmd.env_remove("CLAW_ROUTING"),
-    };
-    let out = cmd.output().expect("run claw");
-    Out {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    let mut cmd = support::claw_in(dir);
+    cmd.args(args).env("CLAW_REFERENCE_DATA", &data);
+    if let Some(value) = routing {
+        cmd.env("CLAW_ROUTING", value);
     }
+    Run::of(&mut cmd)
 }
 
-fn run(routing: Option<&str>, args: &[&str]) -> Out {
+fn run(routing: Option<&str>, args: &[&str]) -> Run {
     let tmp = tempfile::tempdir().unwrap();
     claw(tmp.path(), routing, args)
 }
@@ -319,4 +302,17 @@ fn help_names_the_option_and_the_variable() {
         assert!(help.contains("  --routing {reference,explicit}\n"), "{}: {help}", args[0]);
         assert!(help.contains("$CLAW_ROUTING"), "{}: {help}", args[0]);
     }
+}
+
+#[test]
+fn routed_names_every_command_that_takes_routing() {
+    let mut declared: Vec<&str> = spec::COMMANDS
+        .iter()
+        .filter(|c| c.opts.iter().any(|o| o.flags.contains(&"--routing")))
+        .map(|c| c.name)
+        .collect();
+    let mut routed: Vec<&str> = ROUTED.iter().map(|args| args[0]).collect();
+    declared.sort_unstable();
+    routed.sort_unstable();
+    assert_eq!(routed, declared);
 }

@@ -1,12 +1,12 @@
 //! The differential tester (tools/difftest.py) against a reference checkout:
-//! `CLAW_REFERENCE_CHECKOUT=DIR cargo test --test difftest` runs random argv
+//! `CLAW_REFERENCE_CHECKOUT=DIR cargo test --test it difftest` runs random argv
 //! and session scenarios through this claw and the reference side by side and
 //! fails on any mismatch outside the documented differences.  The size is
 //! `CLAW_DIFFTEST_CASES` / `CLAW_DIFFTEST_SCENARIOS` (default 400 / 25); the
 //! full run is `python3 tools/difftest.py --reference DIR --bin target/release/claw`.
 //! Skips with a printed reason when the variable is unset.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 
@@ -22,7 +22,7 @@ fn claw_differs_from_the_reference_only_where_documented() {
         .arg(script)
         .arg("--reference")
         .arg(&dir)
-        .args(["--bin", env!("CARGO_BIN_EXE_claw")])
+        .args(["--bin", support::BIN])
         .args(["--cases", &count("CLAW_DIFFTEST_CASES", 400)])
         .args(["--scenarios", &count("CLAW_DIFFTEST_SCENARIOS", 25)])
         .output()

@@ -2,23 +2,20 @@
 //! default inventory, in a fresh workspace.  Volatile parts (timestamps,
 //! session ids, the temp directory, the platform) are normalized.
 //!
-//! To accept intended changes: `INSTA_UPDATE=always cargo test --test snapshots`,
-//! then review `git diff tests/snapshots/`.
+//! The files are `tests/snapshots/snapshots__NAME.snap`, named as they were
+//! when this module was a test binary of its own.  To accept intended
+//! changes: `INSTA_UPDATE=always cargo test --test it snapshots::`, then
+//! review `git diff tests/snapshots/`.
 
 use std::path::Path;
-use std::process::Command;
 
+use claw::cli::spec;
 use regex::Regex;
 
+use crate::support;
+
 fn run(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_claw"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CLAW_REFERENCE_DATA")
-        .env_remove("CLAW_ROUTING")
-        .env("CLAW_WORKSPACE", dir)
-        .output()
-        .expect("claw runs");
+    let out = support::claw_in(dir).args(args).env("CLAW_WORKSPACE", dir).output().expect("claw runs");
     let mut text = format!("exit: {}\n", out.status.code().unwrap_or(-1));
     text.push_str(&String::from_utf8_lossy(&out.stdout));
     if !out.stderr.is_empty() {
@@ -89,24 +86,45 @@ const CASES: &[(&str, &[&str])] = &[
 ];
 
 #[test]
+fn every_command_has_a_case() {
+    for c in spec::COMMANDS {
+        assert!(CASES.iter().any(|(_, args)| args[0] == c.name), "no snapshot case runs {}", c.name);
+    }
+}
+
+/// Insta settings that keep the snapshot files where they were:
+/// `tests/snapshots/`, each name prefixed `snapshots__` by hand instead of by
+/// this module's path (which would make it `it__snapshots__`).
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+#[test]
 fn every_command_in_text_and_json() {
     let tmp = tempfile::tempdir().unwrap();
-    for (name, args) in CASES {
-        let text = run(tmp.path(), args);
-        insta::assert_snapshot!(format!("{name}_text"), text);
-        let mut json_args = args.to_vec();
-        json_args.extend(["--output-format", "json"]);
-        let json = run(tmp.path(), &json_args);
-        insta::assert_snapshot!(format!("{name}_json"), json);
-    }
+    settings().bind(|| {
+        for (name, args) in CASES {
+            let text = run(tmp.path(), args);
+            insta::assert_snapshot!(format!("snapshots__{name}_text"), text);
+            let mut json_args = args.to_vec();
+            json_args.extend(["--output-format", "json"]);
+            let json = run(tmp.path(), &json_args);
+            insta::assert_snapshot!(format!("snapshots__{name}_json"), json);
+        }
+    });
 }
 
 #[test]
 fn help_and_version() {
     let tmp = tempfile::tempdir().unwrap();
-    insta::assert_snapshot!("help_top", run(tmp.path(), &["--help"]));
-    insta::assert_snapshot!("help_turn_loop", run(tmp.path(), &["turn-loop", "-h"]));
-    insta::assert_snapshot!("help_exec_tool", run(tmp.path(), &["exec-tool", "--help"]));
+    settings().bind(|| {
+        insta::assert_snapshot!("snapshots__help_top", run(tmp.path(), &["--help"]));
+        insta::assert_snapshot!("snapshots__help_turn_loop", run(tmp.path(), &["turn-loop", "-h"]));
+        insta::assert_snapshot!("snapshots__help_exec_tool", run(tmp.path(), &["exec-tool", "--help"]));
+    });
     let version = run(tmp.path(), &["--version"]);
     assert_eq!(version, format!("exit: 0\nclaw-code {} (Rust harness)\n", env!("CARGO_PKG_VERSION")));
 }

@@ -7,7 +7,7 @@
 //!   them with
 //!
 //!   ```sh
-//!   CLAW_BLESS_SCHEMAS=1 cargo test --test schemas schema_files_are_current
+//!   CLAW_BLESS_SCHEMAS=1 cargo test --test it schemas::schema_files_are_current
 //!   ```
 //!
 //!   which rewrites the files (and removes stale ones) instead of failing.
@@ -23,9 +23,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::{Value, json};
+
+use crate::support::{self, corpus, parallel_map};
 
 fn schema_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas")
@@ -68,7 +69,7 @@ fn schema_files_are_current() {
     }
     assert!(
         problems.is_empty(),
-        "schemas/ is out of date ({}); regenerate with CLAW_BLESS_SCHEMAS=1 cargo test --test schemas schema_files_are_current",
+        "schemas/ is out of date ({}); regenerate with CLAW_BLESS_SCHEMAS=1 cargo test --test it schemas::schema_files_are_current",
         problems.join("; ")
     );
 }
@@ -187,16 +188,7 @@ impl Case {
 }
 
 fn claw(dir: &Path, argv: &[String], env: &[(&str, String)]) -> (i32, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claw"));
-    cmd.args(argv)
-        .current_dir(dir)
-        .env_remove("CLAW_WORKSPACE")
-        .env_remove("CLAW_REFERENCE_DATA")
-        .env_remove("CLAW_ROUTING");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run claw");
+    let out = support::claw_in(dir).args(argv).envs(env.iter().map(|(k, v)| (k, v))).output().expect("run claw");
     (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).expect("stdout is UTF-8"))
 }
 
@@ -419,55 +411,39 @@ fn run_cases(validators: &BTreeMap<String, jsonschema::Validator>) -> (usize, Ve
 }
 
 /// Replay every scenario of ../shared/conformance/cases.json that has a JSON
-/// step, validating those steps' output.  `None` when ../shared is absent.
-fn run_conformance(validators: &BTreeMap<String, jsonschema::Validator>) -> Option<(usize, Vec<String>)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/cases.json");
-    let corpus: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).expect("cases.json is JSON");
+/// step (on the embedded inventory), validating those steps' output.  `Err`
+/// says why there is nothing to replay.
+fn run_conformance(validators: &BTreeMap<String, jsonschema::Validator>) -> Result<(usize, Vec<String>), String> {
+    let corpus = corpus::load()?;
     let wants_json = |argv: &[String]| {
         argv.iter().any(|a| a == "--output-format=json")
             || argv.windows(2).any(|w| w[0].starts_with("--output-f") && w[1] == "json")
     };
-    let (mut validated, mut failures) = (0, Vec::new());
-    for scenario in corpus["scenarios"].as_array().expect("scenarios") {
-        let steps: Vec<Vec<String>> = scenario["steps"]
-            .as_array()
-            .expect("steps")
-            .iter()
-            .map(|s| {
-                s["argv"]
-                    .as_array()
-                    .expect("argv")
-                    .iter()
-                    .map(|a| a.as_str().expect("argv strings").to_string())
-                    .collect()
-            })
-            .collect();
-        if !steps.iter().any(|a| wants_json(a)) {
-            continue;
+    let per_scenario = parallel_map(&corpus.scenarios, |scenario| {
+        let (mut validated, mut failures) = (0, Vec::new());
+        if !scenario.steps.iter().any(|step| wants_json(&step.argv)) {
+            return (validated, failures);
         }
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
-        for d in scenario["dirs"].as_array().into_iter().flatten() {
-            std::fs::create_dir_all(dir.join(d.as_str().unwrap())).unwrap();
-        }
-        for (rel, content) in scenario["files"].as_object().into_iter().flatten() {
-            let p = dir.join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, content.as_str().unwrap()).unwrap();
-        }
-        for argv in steps {
-            let (_, stdout) = claw(dir, &argv, &[]);
-            if !wants_json(&argv) {
+        scenario.lay_out(dir).unwrap();
+        for argv in scenario.steps.iter().map(|step| &step.argv) {
+            let (_, stdout) = claw(dir, argv, &[]);
+            if !wants_json(argv) {
                 continue;
             }
-            let label = format!("conformance {} claw {argv:?}", scenario["id"]);
+            let label = format!("conformance {:?} claw {argv:?}", scenario.id);
             match parse_envelope(&stdout).and_then(|v| check(validators, &v)) {
                 Ok(()) => validated += 1,
                 Err(e) => failures.push(format!("{label}: {e}\n  output: {stdout}")),
             }
         }
-    }
-    Some((validated, failures))
+        (validated, failures)
+    });
+    Ok(per_scenario.into_iter().fold((0, Vec::new()), |(n, mut all), (validated, failures)| {
+        all.extend(failures);
+        (n + validated, all)
+    }))
 }
 
 #[test]
@@ -488,8 +464,8 @@ fn every_json_output_matches_its_schema() {
     println!("validated {validated} JSON outputs of the explicit cases against their schemas");
     println!("per command: {per_command:?}");
     match replayed {
-        Some(n) => println!("validated {n} JSON outputs of ../shared/conformance/cases.json; {} in all", validated + n),
-        None => println!("../shared/conformance/cases.json absent: no conformance outputs replayed"),
+        Ok(n) => println!("validated {n} JSON outputs of ../shared/conformance/cases.json; {} in all", validated + n),
+        Err(why) => println!("no conformance outputs replayed: {why}"),
     }
     assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
     assert!(validated >= 60, "only {validated} outputs validated");
