@@ -39,6 +39,32 @@ fn closed_stdout_exits_quietly_for_every_long_listing() {
     }
 }
 
+/// A stdout closed before claw starts (`claw … >&-`) is a failure with a
+/// line on stderr, never an answer silently written nowhere with exit 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn stdout_closed_at_start_is_an_error() {
+    use crate::support::BIN;
+    let tmp = tempfile::tempdir().unwrap();
+    for format in ["text", "json"] {
+        let out = std::process::Command::new("sh")
+            .current_dir(tmp.path())
+            .args(["-c", "exec \"$0\" summary --output-format \"$1\" >&-", BIN, format])
+            .env_remove("CLAW_REFERENCE_DATA")
+            .env_remove("CLAW_WORKSPACE")
+            .env_remove("CLAW_ROUTING")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{format}: {stderr}");
+        assert_eq!(stderr, "claw: cannot write output: stdout is closed\n", "{format}");
+    }
+    // An open stdout, even /dev/null, is still an ordinary success.
+    let out = crate::support::claw_in(tmp.path()).arg("summary").stdout(Stdio::null()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty());
+}
+
 #[cfg(unix)]
 #[test]
 fn non_utf8_argv_is_a_usage_error() {
