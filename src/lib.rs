@@ -27,7 +27,6 @@ pub mod route_stream;
 pub mod router;
 pub mod routing;
 pub mod runtime;
-pub mod schema;
 pub mod session_io;
 pub mod session_store;
 pub mod setup;

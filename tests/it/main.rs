@@ -31,6 +31,7 @@ mod reference_checkout;
 mod reference_parity;
 mod robustness;
 mod routing;
+mod schema_gen;
 mod schemas;
 mod sessions;
 mod snapshots;
