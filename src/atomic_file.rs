@@ -5,7 +5,7 @@ use std::path::Path;
 
 /// Write `bytes` to `target` atomically, durably and keeping its mode, the
 /// way the session store saves a session (see [`crate::session_io::write`]).
-pub fn write(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

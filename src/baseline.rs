@@ -31,22 +31,22 @@ use serde_json::{Map, Value, json};
 use crate::error::{ClawError, Result};
 use crate::parity::{Audit, METRICS, Ratio};
 
-pub const FORMAT: &str = "claw-parity-baseline";
-pub const VERSION: u64 = 1;
+pub(crate) const FORMAT: &str = "claw-parity-baseline";
+pub(crate) const VERSION: u64 = 1;
 
 /// At most this much of a baseline file is read.
 const FILE_LIMIT: u64 = 16 << 20;
 
 /// One recorded metric.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recorded {
+pub(crate) struct Recorded {
     pub ratio: Ratio,
     pub missing: Vec<String>,
 }
 
 /// A baseline read from a file.
 #[derive(Debug, Clone)]
-pub struct Baseline {
+pub(crate) struct Baseline {
     pub path: String,
     /// The metrics in [`METRICS`] order.
     pub metrics: Vec<(&'static str, Recorded)>,
@@ -54,7 +54,7 @@ pub struct Baseline {
 
 /// A gated metric below its baseline.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Drop {
+pub(crate) struct Drop {
     pub metric: &'static str,
     pub now: Ratio,
     pub was: Ratio,
@@ -63,7 +63,7 @@ pub struct Drop {
 }
 
 /// The baseline file's text for `audit` (`inventory` names the inventory used).
-pub fn render(audit: &Audit, inventory: &str) -> String {
+pub(crate) fn render(audit: &Audit, inventory: &str) -> String {
     let mut metrics = Map::new();
     for name in METRICS {
         let r = audit.metric(name).unwrap_or(Ratio { covered: 0, total: 0 });
@@ -79,14 +79,14 @@ pub fn render(audit: &Audit, inventory: &str) -> String {
 }
 
 /// Write the baseline for `audit` to `path` atomically.
-pub fn write(path: &str, audit: &Audit, inventory: &str) -> Result<()> {
+pub(crate) fn write(path: &str, audit: &Audit, inventory: &str) -> Result<()> {
     crate::atomic_file::write(Path::new(path), render(audit, inventory).as_bytes())
         .map_err(|e| ClawError::ReportWrite { path: path.to_string(), problem: crate::error::io_reason(&e) })
 }
 
 impl Baseline {
     /// Read and validate the baseline at `path`.
-    pub fn read(path: &str) -> Result<Baseline> {
+    pub(crate) fn read(path: &str) -> Result<Baseline> {
         use std::io::Read;
         let fail = |problem: String| ClawError::Baseline { path: path.to_string(), problem };
         let p = Path::new(path);
@@ -136,12 +136,12 @@ impl Baseline {
     }
 
     /// The recorded metric `name`.
-    pub fn get(&self, name: &str) -> Option<&Recorded> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Recorded> {
         self.metrics.iter().find(|(n, _)| *n == name).map(|(_, r)| r)
     }
 
     /// The metrics of `gated` that `audit` has below this baseline.
-    pub fn drops(&self, audit: &Audit, gated: &[&'static str]) -> Vec<Drop> {
+    pub(crate) fn drops(&self, audit: &Audit, gated: &[&'static str]) -> Vec<Drop> {
         let mut out = Vec::new();
         for &metric in gated {
             let (Some(was), Some(now)) = (self.get(metric), audit.metric(metric)) else { continue };

@@ -22,7 +22,7 @@ use std::path::{Component, Path};
 /// The members of the cargo workspace at `root` (relative paths, `/`
 /// separated, `"."` for a root package), or `None` when `root/Cargo.toml`
 /// is missing, unreadable or declares no `[workspace] members`.
-pub fn members(root: &Path) -> Option<Vec<String>> {
+pub(crate) fn members(root: &Path) -> Option<Vec<String>> {
     let text = read_manifest(&root.join("Cargo.toml"))?;
     let decl = Declaration::parse(&text);
     let patterns = decl.members?;
@@ -112,7 +112,7 @@ fn expand(root: &Path, parts: &[String]) -> Vec<String> {
 }
 
 /// Whether `name` matches `pattern` (`*` any run, `?` one character).
-pub fn glob_match(pattern: &str, name: &str) -> bool {
+pub(crate) fn glob_match(pattern: &str, name: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     let (mut pi, mut ni) = (0, 0);

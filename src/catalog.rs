@@ -9,22 +9,22 @@ use crate::snapshot::Module;
 
 /// `get_command(name)`: the first entry whose lowercased name matches.
 /// (The main line's stripping and aliases are `routing::Routing::Explicit`'s.)
-pub fn get_command<'a>(commands: &'a [Module], name: &str) -> Option<&'a Module> {
+pub(crate) fn get_command<'a>(commands: &'a [Module], name: &str) -> Option<&'a Module> {
     first_named(commands, &lower(name))
 }
 
 /// The first entry whose lowercased name is `needle`.
-pub fn first_named<'a>(modules: &'a [Module], needle: &str) -> Option<&'a Module> {
+pub(crate) fn first_named<'a>(modules: &'a [Module], needle: &str) -> Option<&'a Module> {
     modules.iter().find(|m| lower(&m.name) == needle)
 }
 
 /// `get_tool(name)`.
-pub fn get_tool<'a>(tools: &'a [Module], name: &str) -> Option<&'a Module> {
+pub(crate) fn get_tool<'a>(tools: &'a [Module], name: &str) -> Option<&'a Module> {
     first_named(tools, &lower(name))
 }
 
 /// `get_commands(include_plugin_commands, include_skill_commands)`.
-pub fn filter_commands(commands: &[Module], plugins: bool, skills: bool) -> Vec<&Module> {
+pub(crate) fn filter_commands(commands: &[Module], plugins: bool, skills: bool) -> Vec<&Module> {
     commands
         .iter()
         .filter(|m| plugins || !lower(&m.source_hint).contains("plugin"))
@@ -33,7 +33,12 @@ pub fn filter_commands(commands: &[Module], plugins: bool, skills: bool) -> Vec<
 }
 
 /// `get_tools(simple_mode, include_mcp, permission_context)`.
-pub fn filter_tools<'a>(tools: &'a [Module], simple_mode: bool, include_mcp: bool, deny: &Deny) -> Vec<&'a Module> {
+pub(crate) fn filter_tools<'a>(
+    tools: &'a [Module],
+    simple_mode: bool,
+    include_mcp: bool,
+    deny: &Deny,
+) -> Vec<&'a Module> {
     tools
         .iter()
         .filter(|m| !simple_mode || matches!(m.name.as_ref(), "BashTool" | "FileReadTool" | "FileEditTool"))
@@ -43,27 +48,27 @@ pub fn filter_tools<'a>(tools: &'a [Module], simple_mode: bool, include_mcp: boo
 }
 
 /// `find_commands` / `find_tools`: name or source hint contains the query.
-pub fn find<'a>(modules: &'a [Module], query: &str) -> Vec<&'a Module> {
+pub(crate) fn find<'a>(modules: &'a [Module], query: &str) -> Vec<&'a Module> {
     find_lowered(modules, &lower(query))
 }
 
 /// The entries whose lowercased name or source hint contains `needle`.
-pub fn find_lowered<'a>(modules: &'a [Module], needle: &str) -> Vec<&'a Module> {
+pub(crate) fn find_lowered<'a>(modules: &'a [Module], needle: &str) -> Vec<&'a Module> {
     modules.iter().filter(|m| lower(&m.name).contains(needle) || lower(&m.source_hint).contains(needle)).collect()
 }
 
 /// `execute_command`'s message for a found command.
-pub fn command_message(m: &Module, prompt: &str) -> String {
+pub(crate) fn command_message(m: &Module, prompt: &str) -> String {
     format!("Mirrored command '{}' from {} would handle prompt {}.", m.name, m.source_hint, str_repr(prompt))
 }
 
 /// `execute_tool`'s message for a found tool.
-pub fn tool_message(m: &Module, payload: &str) -> String {
+pub(crate) fn tool_message(m: &Module, payload: &str) -> String {
     format!("Mirrored tool '{}' from {} would handle payload {}.", m.name, m.source_hint, str_repr(payload))
 }
 
 /// The number of distinct command names (`built_in_command_names()`).
-pub fn distinct_names(commands: &[Module]) -> usize {
+pub(crate) fn distinct_names(commands: &[Module]) -> usize {
     let mut names: Vec<&str> = commands.iter().map(|m| m.name.as_ref()).collect();
     names.sort_unstable();
     names.dedup();
@@ -71,13 +76,13 @@ pub fn distinct_names(commands: &[Module]) -> usize {
 }
 
 /// `CommandGraph`: builtins, plugin-like and skill-like commands.
-pub struct CommandGraph<'a> {
+pub(crate) struct CommandGraph<'a> {
     pub builtins: Vec<&'a Module>,
     pub plugin_like: Vec<&'a Module>,
     pub skill_like: Vec<&'a Module>,
 }
 
-pub fn command_graph(commands: &[Module]) -> CommandGraph<'_> {
+pub(crate) fn command_graph(commands: &[Module]) -> CommandGraph<'_> {
     let mut g = CommandGraph { builtins: Vec::new(), plugin_like: Vec::new(), skill_like: Vec::new() };
     for m in commands {
         let hint = lower(&m.source_hint);
@@ -93,7 +98,7 @@ pub fn command_graph(commands: &[Module]) -> CommandGraph<'_> {
 }
 
 impl CommandGraph<'_> {
-    pub fn as_markdown(&self) -> String {
+    pub(crate) fn as_markdown(&self) -> String {
         format!(
             "# Command Graph\n\nBuiltins: {}\nPlugin-like commands: {}\nSkill-like commands: {}",
             self.builtins.len(),
@@ -103,7 +108,7 @@ impl CommandGraph<'_> {
     }
 }
 
-pub const BOOTSTRAP_STAGES: &[&str] = &[
+pub(crate) const BOOTSTRAP_STAGES: &[&str] = &[
     "top-level prefetch side effects",
     "warning handler and environment guards",
     "CLI parser and pre-action trust gate",
@@ -114,7 +119,7 @@ pub const BOOTSTRAP_STAGES: &[&str] = &[
 ];
 
 /// `BootstrapGraph.as_markdown()`.
-pub fn bootstrap_graph_markdown() -> String {
+pub(crate) fn bootstrap_graph_markdown() -> String {
     let mut lines = vec!["# Bootstrap Graph".to_string(), String::new()];
     lines.extend(BOOTSTRAP_STAGES.iter().map(|s| format!("- {s}")));
     lines.join("\n")

@@ -18,11 +18,11 @@ use crate::cli::spec::{self, Cmd, Kind, Opt, Pos};
 mod man;
 
 /// The program name completions and the man page are written for.
-pub const BIN: &str = "claw";
+pub(crate) const BIN: &str = "claw";
 
 /// The whole command surface as a `clap::Command` (not built yet), hidden
 /// options included (marked hidden).
-pub fn command() -> Command {
+pub(crate) fn command() -> Command {
     tree(true)
 }
 
@@ -130,7 +130,7 @@ fn option(o: &Opt) -> Arg {
 }
 
 /// The text `claw --generate WHAT` prints: one of [`spec::GENERATE`].
-pub fn render(what: &str) -> String {
+pub(crate) fn render(what: &str) -> String {
     let shell = match what {
         "complete-bash" => Shell::Bash,
         "complete-zsh" => Shell::Zsh,

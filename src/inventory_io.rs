@@ -25,7 +25,7 @@ use crate::error::io_reason;
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// Why an override file could not be used (the caller names the file).
-pub type Problem = String;
+pub(crate) type Problem = String;
 
 fn over_limit(size: u64) -> Problem {
     format!("{size} bytes is over the {MAX_FILE_BYTES} byte limit")
@@ -33,13 +33,13 @@ fn over_limit(size: u64) -> Problem {
 
 /// An open regular file of at most [`MAX_FILE_BYTES`] (by its metadata).
 #[derive(Debug)]
-pub struct Opened {
+pub(crate) struct Opened {
     pub file: File,
     pub size: u64,
 }
 
 /// Opens `path` for reading if it is a regular file within the size bound.
-pub fn open(path: &Path) -> Result<Opened, Problem> {
+pub(crate) fn open(path: &Path) -> Result<Opened, Problem> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -63,14 +63,14 @@ pub fn open(path: &Path) -> Result<Opened, Problem> {
 }
 
 /// Grows `buf` so it can take `more` bytes; out of memory is a problem.
-pub fn reserve(buf: &mut Vec<u8>, more: usize) -> Result<(), Problem> {
+pub(crate) fn reserve(buf: &mut Vec<u8>, more: usize) -> Result<(), Problem> {
     buf.try_reserve(more).map_err(|_| format!("out of memory reading {} more bytes", more))
 }
 
 /// Appends up to `want` bytes from `file` to `buf`; `Ok(0)` at end of file.
 /// `total` counts every byte read from this file so far: passing the bound
 /// is refused, whatever the file's metadata said.
-pub fn read_some(file: &mut File, buf: &mut Vec<u8>, want: usize, total: &mut u64) -> Result<usize, Problem> {
+pub(crate) fn read_some(file: &mut File, buf: &mut Vec<u8>, want: usize, total: &mut u64) -> Result<usize, Problem> {
     reserve(buf, want)?;
     let start = buf.len();
     // Reading into initialized bytes: the zeroing is cheap next to the copy.
@@ -94,7 +94,7 @@ pub fn read_some(file: &mut File, buf: &mut Vec<u8>, want: usize, total: &mut u6
 }
 
 /// The whole file's bytes (at most [`MAX_FILE_BYTES`]).
-pub fn read_all(path: &Path) -> Result<Vec<u8>, Problem> {
+pub(crate) fn read_all(path: &Path) -> Result<Vec<u8>, Problem> {
     let Opened { mut file, size } = open(path)?;
     let mut buf = Vec::new();
     // Sized from the metadata plus one byte, so the usual read ends in one

@@ -39,7 +39,7 @@ fn word(b: &[u8], at: usize) -> Option<u64> {
 /// One string value: its contents lie in `start..end` of the buffer (quotes
 /// excluded); `escaped` when they hold a backslash escape.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Field {
+pub(crate) struct Field {
     pub start: usize,
     pub end: usize,
     pub escaped: bool,
@@ -47,7 +47,7 @@ pub struct Field {
 
 impl Field {
     /// The string's JSON literal, quotes included.
-    pub fn literal<'b>(&self, buf: &'b [u8]) -> &'b [u8] {
+    pub(crate) fn literal<'b>(&self, buf: &'b [u8]) -> &'b [u8] {
         &buf[self.start - 1..=self.end]
     }
 }
@@ -56,7 +56,7 @@ impl Field {
 /// whatever the order of the keys), and the buffer range `lo..hi` holding
 /// the whole object.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub fields: [Field; 3],
     pub lo: usize,
     pub hi: usize,
@@ -67,13 +67,13 @@ pub struct Entry {
 
 impl Entry {
     /// Plain ASCII fields without escapes: what is in the buffer is the text.
-    pub fn plain(&self) -> bool {
+    pub(crate) fn plain(&self) -> bool {
         !self.high && !self.fields.iter().any(|f| f.escaped)
     }
 }
 
 #[derive(Debug)]
-pub enum Step {
+pub(crate) enum Step {
     Entry(Entry),
     /// The buffer ended before the step did (after `]`: the rest was
     /// whitespace).  At the end of the text, [`Scanner::closed`] tells
@@ -93,7 +93,7 @@ enum State {
 
 /// Where the scan is in the text.
 #[derive(Debug)]
-pub struct Scanner {
+pub(crate) struct Scanner {
     state: State,
 }
 
@@ -105,13 +105,13 @@ impl Default for Scanner {
 
 impl Scanner {
     /// True once the closing `]` was seen (only whitespace may follow).
-    pub fn closed(&self) -> bool {
+    pub(crate) fn closed(&self) -> bool {
         self.state == State::Closed
     }
 
     /// The next entry at or after `*pos` in `buf`.  On `Short`, `*pos` is
     /// where to resume once more bytes follow `buf`.
-    pub fn step(&mut self, buf: &[u8], pos: &mut usize) -> Step {
+    pub(crate) fn step(&mut self, buf: &[u8], pos: &mut usize) -> Step {
         let mut c = Cursor { b: buf, pos: *pos, high: 0, short: false };
         let state = self.state;
         loop {
@@ -348,7 +348,7 @@ impl Cursor<'_> {
 }
 
 /// Every entry of a whole text, or `None` when it is not the inventory shape.
-pub fn entries(text: &[u8]) -> Option<Vec<Entry>> {
+pub(crate) fn entries(text: &[u8]) -> Option<Vec<Entry>> {
     let mut scanner = Scanner::default();
     let mut pos = 0;
     let mut out = Vec::with_capacity(text.len() / 160);

@@ -40,14 +40,14 @@ const MEMBER_NOTE: &str = "cargo workspace member";
 
 /// The language a port root is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
+pub(crate) enum Language {
     Python,
     Rust,
 }
 
 impl Language {
     /// The word used in reports: `Python` / `Rust`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Language::Python => "Python",
             Language::Rust => "Rust",
@@ -55,18 +55,10 @@ impl Language {
     }
 
     /// The JSON value: `python` / `rust`.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Language::Python => "python",
             Language::Rust => "rust",
-        }
-    }
-
-    /// The source-file suffix counted for this language.
-    pub fn suffix(self) -> &'static str {
-        match self {
-            Language::Python => ".py",
-            Language::Rust => ".rs",
         }
     }
 
@@ -85,7 +77,7 @@ impl Language {
     }
 
     /// The note for a top-level module `name`.
-    pub fn note(self, name: &str) -> &'static str {
+    pub(crate) fn note(self, name: &str) -> &'static str {
         self.notes().iter().find(|(n, _)| *n == name).map_or(self.default_note(), |(_, note)| note)
     }
 }
@@ -133,7 +125,7 @@ const RUST_NOTES: &[(&str, &str)] = &[
 
 /// One top-level module: the reference's `Subsystem`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subsystem {
+pub(crate) struct Subsystem {
     pub name: String,
     pub path: String,
     pub file_count: usize,
@@ -142,7 +134,7 @@ pub struct Subsystem {
 
 impl Subsystem {
     /// `{"name", "path", "file_count", "notes"}`.
-    pub fn to_json(&self) -> Json {
+    pub(crate) fn to_json(&self) -> Json {
         Json::obj([
             ("name", Json::str(&self.name)),
             ("path", Json::str(&self.path)),
@@ -154,30 +146,23 @@ impl Subsystem {
 
 /// Source files per top-level module, for one language.
 #[derive(Debug, Clone, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     pub total: usize,
     pub by_module: BTreeMap<String, usize>,
 }
 
 /// One walk of the port root, counting both languages.
 #[derive(Debug, Clone, Default)]
-pub struct Scan {
+pub(crate) struct Scan {
     pub python: Tally,
     pub rust: Tally,
 }
 
 impl Scan {
-    /// Walk `src_root`; never fails (what cannot be read is not counted).
-    pub fn of(src_root: &Path) -> Scan {
-        let mut scan = Scan::default();
-        scan.add(src_root, None);
-        scan
-    }
-
     /// Walk every root: a single root counts by top-level module, the roots
     /// of a cargo workspace count by member (every member is listed, with
     /// 0 files when it has none).
-    pub fn of_roots(roots: &PortRoots) -> Scan {
+    pub(crate) fn of_roots(roots: &PortRoots) -> Scan {
         let mut scan = Scan::default();
         for root in &roots.roots {
             if roots.cargo_workspace {
@@ -210,11 +195,11 @@ impl Scan {
     }
 
     /// Rust when there are `.rs` files and no `.py` files, else Python.
-    pub fn language(&self) -> Language {
+    pub(crate) fn language(&self) -> Language {
         if self.rust.total > 0 && self.python.total == 0 { Language::Rust } else { Language::Python }
     }
 
-    pub fn tally(&self, language: Language) -> &Tally {
+    pub(crate) fn tally(&self, language: Language) -> &Tally {
         match language {
             Language::Python => &self.python,
             Language::Rust => &self.rust,
@@ -224,7 +209,7 @@ impl Scan {
 
 /// The reference's `PortManifest`, for either language.
 #[derive(Debug, Clone)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     pub src_root: PathBuf,
     pub roots: PortRoots,
     pub language: Language,
@@ -233,20 +218,20 @@ pub struct Manifest {
 }
 
 /// The port root of a workspace.
-pub fn port_root(workspace: &Path) -> PathBuf {
+pub(crate) fn port_root(workspace: &Path) -> PathBuf {
     workspace.join("src")
 }
 
 impl Manifest {
     /// `build_port_manifest(<workspace>/src)`, or over every member's
     /// `src/` in a cargo workspace.
-    pub fn build(workspace: &Path) -> Manifest {
+    pub(crate) fn build(workspace: &Path) -> Manifest {
         let roots = PortRoots::discover(workspace);
         let scan = Scan::of_roots(&roots);
         Manifest::from_scan(roots, &scan)
     }
 
-    pub fn from_scan(roots: PortRoots, scan: &Scan) -> Manifest {
+    pub(crate) fn from_scan(roots: PortRoots, scan: &Scan) -> Manifest {
         let language = scan.language();
         let cargo = roots.cargo_workspace;
         let tally = scan.tally(language);
@@ -266,7 +251,7 @@ impl Manifest {
     }
 
     /// `PortManifest.to_markdown()`, naming the language found.
-    pub fn to_markdown(&self) -> String {
+    pub(crate) fn to_markdown(&self) -> String {
         let lang = self.language.name();
         let kind = if self.roots.cargo_workspace { " (cargo workspace)" } else { "" };
         let mut lines = vec![
@@ -281,7 +266,7 @@ impl Manifest {
 
     /// `{"port_root", "language", "total_files", "modules": [Subsystem...],
     /// "cargo_workspace", "port_roots"}`.
-    pub fn to_json(&self) -> Json {
+    pub(crate) fn to_json(&self) -> Json {
         Json::obj([
             ("port_root", Json::str(self.src_root.display().to_string())),
             ("language", Json::str(self.language.key())),

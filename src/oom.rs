@@ -54,18 +54,22 @@ fn check(ptr: *mut u8, size: usize) -> *mut u8 {
 // is inspected.
 unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's `layout` obligations pass through to `System`.
         check(unsafe { System.alloc(layout) }, layout.size())
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's `layout` obligations pass through to `System`.
         check(unsafe { System.alloc_zeroed(layout) }, layout.size())
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from this allocator, that is from `System`, with `layout`.
         unsafe { System.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: `ptr` came from `System` with `layout`; the caller's obligations pass through.
         check(unsafe { System.realloc(ptr, layout, new_size) }, new_size)
     }
 }
@@ -110,9 +114,12 @@ fn report(size: usize) -> ! {
     if json {
         let len = COMMAND_LEN.load(Ordering::Acquire);
         let ptr = COMMAND.load(Ordering::Acquire);
-        // SAFETY: `set_context` stores the pointer and length of a `&'static str`.
-        let command =
-            if ptr.is_null() || len == 0 { b"claw" as &[u8] } else { unsafe { std::slice::from_raw_parts(ptr, len) } };
+        let command = if ptr.is_null() || len == 0 {
+            b"claw" as &[u8]
+        } else {
+            // SAFETY: `set_context` stores the pointer and length of a `&'static str`.
+            unsafe { std::slice::from_raw_parts(ptr, len) }
+        };
         let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let (year, month, day, h, m, s) = crate::output::civil(secs as i64);
         b.push(b"{\"timestamp\": \"");

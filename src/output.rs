@@ -14,13 +14,13 @@ pub enum Format {
 /// A command's answer: its exit code and, for the chosen format, either the
 /// exact text to print or the envelope's command-specific fields.
 #[derive(Debug)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub exit: i32,
     pub body: Body,
 }
 
 #[derive(Debug)]
-pub enum Body {
+pub(crate) enum Body {
     /// Printed as is to stdout (it carries its own final newline).
     Text(String),
     /// Printed as is to stdout: text holding file names that need not be UTF-8.
@@ -33,24 +33,24 @@ pub enum Body {
 
 impl Reply {
     /// `print(text)`: the text plus a newline, exit 0.
-    pub fn line(text: impl Into<String>) -> Reply {
+    pub(crate) fn line(text: impl Into<String>) -> Reply {
         let mut t = text.into();
         t.push('\n');
         Reply { exit: 0, body: Body::Text(t) }
     }
 
-    pub fn fields<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Json)>) -> Reply {
+    pub(crate) fn fields<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Json)>) -> Reply {
         Reply { exit: 0, body: Body::Fields(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect()) }
     }
 
-    pub fn with_exit(mut self, exit: i32) -> Reply {
+    pub(crate) fn with_exit(mut self, exit: i32) -> Reply {
         self.exit = exit;
         self
     }
 }
 
 /// The envelope: `timestamp, command, exit_code, output_format, schema_version`, then the fields.
-pub fn envelope(command: &str, exit: i32, fields: Vec<(String, Json)>) -> Json {
+pub(crate) fn envelope(command: &str, exit: i32, fields: Vec<(String, Json)>) -> Json {
     let mut pairs = vec![
         ("timestamp".to_string(), Json::str(timestamp())),
         ("command".to_string(), Json::str(command)),
@@ -63,7 +63,7 @@ pub fn envelope(command: &str, exit: i32, fields: Vec<(String, Json)>) -> Json {
 }
 
 /// Print a reply for `command`; a closed stdout ends the write quietly.
-pub fn emit(command: &str, reply: Reply, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+pub(crate) fn emit(command: &str, reply: Reply, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
     let result = match reply.body {
         Body::Text(text) => out.write_all(text.as_bytes()),
         Body::Bytes(bytes) => out.write_all(&bytes),
@@ -82,20 +82,20 @@ pub fn emit(command: &str, reply: Reply, out: &mut dyn Write, err: &mut dyn Writ
 }
 
 /// `datetime.now(timezone.utc).isoformat(timespec='seconds')` with `Z`.
-pub fn timestamp() -> String {
+pub(crate) fn timestamp() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
     format_utc(secs)
 }
 
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn format_utc(secs: i64) -> String {
+pub(crate) fn format_utc(secs: i64) -> String {
     let (year, month, day, h, m, s) = civil(secs);
     format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}Z")
 }
 
 /// Seconds since the epoch as UTC `(year, month, day, hour, minute, second)`
 /// (civil-from-days); allocates nothing.
-pub fn civil(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
+pub(crate) fn civil(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let z = days + 719_468;

@@ -68,7 +68,7 @@ use crate::surface::{Coverage, Tokens};
 use crate::workspace::ARCHIVE_SUBPATH;
 
 /// The reference's `ARCHIVE_ROOT_FILES`: archived root file → Python target.
-pub const ARCHIVE_ROOT_FILES: &[(&str, &str)] = &[
+pub(crate) const ARCHIVE_ROOT_FILES: &[(&str, &str)] = &[
     ("QueryEngine.ts", "QueryEngine.py"),
     ("Task.ts", "task.py"),
     ("Tool.ts", "Tool.py"),
@@ -90,7 +90,7 @@ pub const ARCHIVE_ROOT_FILES: &[(&str, &str)] = &[
 ];
 
 /// The reference's `ARCHIVE_DIR_MAPPINGS`: archived root directory → Python target.
-pub const ARCHIVE_DIR_MAPPINGS: &[(&str, &str)] = &[
+pub(crate) const ARCHIVE_DIR_MAPPINGS: &[(&str, &str)] = &[
     ("assistant", "assistant"),
     ("bootstrap", "bootstrap"),
     ("bridge", "bridge"),
@@ -140,7 +140,7 @@ fn stem(name: &str) -> &str {
 /// that follows a lower-case letter or digit, or that ends an acronym
 /// (`MCPTool` → `mcp_tool`); any other non-alphanumeric character becomes
 /// `_`; everything is lower-cased.
-pub fn snake_case(name: &str) -> String {
+pub(crate) fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::with_capacity(name.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
@@ -161,7 +161,7 @@ pub fn snake_case(name: &str) -> String {
 }
 
 /// The Python target of an archived root file.
-pub fn python_root_target(ts_file: &str) -> String {
+pub(crate) fn python_root_target(ts_file: &str) -> String {
     ARCHIVE_ROOT_FILES
         .iter()
         .find(|(k, _)| *k == ts_file)
@@ -169,7 +169,7 @@ pub fn python_root_target(ts_file: &str) -> String {
 }
 
 /// The Python target of an archived root directory.
-pub fn python_dir_target(ts_dir: &str) -> String {
+pub(crate) fn python_dir_target(ts_dir: &str) -> String {
     ARCHIVE_DIR_MAPPINGS
         .iter()
         .find(|(k, _)| *k == ts_dir)
@@ -177,30 +177,30 @@ pub fn python_dir_target(ts_dir: &str) -> String {
 }
 
 /// The Rust target of an archived root file: `x.rs`.
-pub fn rust_root_target(ts_file: &str) -> String {
+pub(crate) fn rust_root_target(ts_file: &str) -> String {
     format!("{}.rs", snake_case(stem(ts_file)))
 }
 
 /// The Rust target of an archived root directory: `x/`.
-pub fn rust_dir_target(ts_dir: &str) -> String {
+pub(crate) fn rust_dir_target(ts_dir: &str) -> String {
     format!("{}/", snake_case(ts_dir))
 }
 
 /// `covered/total`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ratio {
+pub(crate) struct Ratio {
     pub covered: u64,
     pub total: u64,
 }
 
 impl Ratio {
     /// `covered / total`, `0.0` when `total` is 0.
-    pub fn value(self) -> f64 {
+    pub(crate) fn value(self) -> f64 {
         if self.total == 0 { 0.0 } else { self.covered as f64 / self.total as f64 }
     }
 
     /// `{"covered", "total", "ratio"}`.
-    pub fn to_json(self) -> Json {
+    pub(crate) fn to_json(self) -> Json {
         Json::obj([
             ("covered", Json::Int(self.covered as i64)),
             ("total", Json::Int(self.total as i64)),
@@ -228,7 +228,7 @@ pub const METRICS: [&str; 7] = [
 
 /// What the gate checks besides the root-file and directory coverage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GateScope {
+pub(crate) struct GateScope {
     /// An inventory was given (`CLAW_REFERENCE_DATA` or the workspace's own
     /// `src/reference_data/`): the command and tool entry ratios are gated.
     pub inventory_given: bool,
@@ -239,7 +239,7 @@ pub struct GateScope {
 /// The reference's `ParityAuditResult`, plus the language it was judged in,
 /// the roots it covered and the surface coverage by name.
 #[derive(Debug, Clone)]
-pub struct Audit {
+pub(crate) struct Audit {
     pub language: Language,
     pub roots: PortRoots,
     pub archive_present: bool,
@@ -260,7 +260,7 @@ fn is_file(p: &Path) -> bool {
 
 /// `run_parity_audit()` for `workspace` (every root of a cargo workspace),
 /// against `surface` and the command and tool inventories.
-pub fn run(workspace: &Path, surface: &ArchiveSurface, commands: &[Module], tools: &[Module]) -> Audit {
+pub(crate) fn run(workspace: &Path, surface: &ArchiveSurface, commands: &[Module], tools: &[Module]) -> Audit {
     let roots = PortRoots::discover(workspace);
     let scan = Scan::of_roots(&roots);
     let language = scan.language();
@@ -337,7 +337,7 @@ pub fn run(workspace: &Path, surface: &ArchiveSurface, commands: &[Module], tool
 
 impl Audit {
     /// A metric by its JSON name (one of [`METRICS`]).
-    pub fn metric(&self, name: &str) -> Option<Ratio> {
+    pub(crate) fn metric(&self, name: &str) -> Option<Ratio> {
         Some(match name {
             "root_file_coverage" => self.root_file_coverage,
             "directory_coverage" => self.directory_coverage,
@@ -351,7 +351,7 @@ impl Audit {
     }
 
     /// The targets or names a metric misses (none for the file and entry ratios).
-    pub fn missing(&self, name: &str) -> &[String] {
+    pub(crate) fn missing(&self, name: &str) -> &[String] {
         match name {
             "root_file_coverage" => &self.missing_root_targets,
             "directory_coverage" => &self.missing_directory_targets,
@@ -365,7 +365,7 @@ impl Audit {
     /// directories always, the entry ratios when an inventory was given, the
     /// surface coverages with `--surface`.  The total file ratio never
     /// (it compares different languages' file layouts).
-    pub fn gated(scope: GateScope) -> Vec<&'static str> {
+    pub(crate) fn gated(scope: GateScope) -> Vec<&'static str> {
         METRICS
             .iter()
             .copied()
@@ -379,7 +379,7 @@ impl Audit {
     }
 
     /// The gated metrics whose ratio is below `threshold` (none for NaN).
-    pub fn failed(&self, scope: GateScope, threshold: f64) -> Vec<(&'static str, Ratio)> {
+    pub(crate) fn failed(&self, scope: GateScope, threshold: f64) -> Vec<(&'static str, Ratio)> {
         Audit::gated(scope)
             .into_iter()
             .filter_map(|name| self.metric(name).map(|r| (name, r)))
@@ -388,7 +388,7 @@ impl Audit {
     }
 
     /// `ParityAuditResult.to_markdown()`; the total-files line names the language.
-    pub fn to_markdown(&self) -> String {
+    pub(crate) fn to_markdown(&self) -> String {
         let mut lines = vec!["# Parity Audit".to_string()];
         if !self.archive_present {
             lines.push("Local archive unavailable; parity audit cannot compare against the original snapshot.".into());
@@ -424,7 +424,7 @@ impl Audit {
     /// Missing tool names:
     /// - ...
     /// ```
-    pub fn surface_lines(&self) -> Vec<String> {
+    pub(crate) fn surface_lines(&self) -> Vec<String> {
         let mut lines = vec![
             String::new(),
             format!("Command surface coverage: **{}**", self.command_surface.ratio()),
@@ -455,7 +455,7 @@ impl Audit {
     /// names of a failed surface metric are in the `--surface` section).
     /// With the embedded inventory a last line says the entry ratios were
     /// not gated.
-    pub fn gate_lines(&self, scope: GateScope, threshold: f64) -> Vec<String> {
+    pub(crate) fn gate_lines(&self, scope: GateScope, threshold: f64) -> Vec<String> {
         let shown = float::repr(threshold);
         let failed = self.failed(scope, threshold);
         let mut lines = vec![String::new()];

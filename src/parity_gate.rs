@@ -15,7 +15,7 @@ use crate::pyfmt::float;
 
 /// Why one gated metric failed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
+pub(crate) struct Failure {
     pub metric: &'static str,
     /// `fail_under` or `baseline`.
     pub check: &'static str,
@@ -24,8 +24,7 @@ pub struct Failure {
 
 /// What the gate decided.
 #[derive(Debug, Clone)]
-pub struct Verdict {
-    pub scope: GateScope,
+pub(crate) struct Verdict {
     pub gated: Vec<&'static str>,
     pub fail_under: Option<f64>,
     /// Metrics below `fail_under`.
@@ -35,7 +34,7 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    pub fn new(
+    pub(crate) fn new(
         audit: &Audit,
         scope: GateScope,
         fail_under: Option<f64>,
@@ -44,16 +43,16 @@ impl Verdict {
         let gated = Audit::gated(scope);
         let below = fail_under.map(|t| audit.failed(scope, t)).unwrap_or_default();
         let baseline = baseline.map(|b| (b.path.clone(), b.drops(audit, &gated)));
-        Verdict { scope, gated, fail_under, below, baseline }
+        Verdict { gated, fail_under, below, baseline }
     }
 
     /// Whether every check given passed.
-    pub fn passed(&self) -> bool {
+    pub(crate) fn passed(&self) -> bool {
         self.below.is_empty() && self.baseline.as_ref().is_none_or(|(_, drops)| drops.is_empty())
     }
 
     /// Every failure, threshold failures first, in metric order.
-    pub fn failures(&self) -> Vec<Failure> {
+    pub(crate) fn failures(&self) -> Vec<Failure> {
         let mut out: Vec<Failure> = Vec::new();
         if let Some(t) = self.fail_under {
             let shown = float::repr(t);
@@ -77,7 +76,7 @@ impl Verdict {
     /// - command_surface_coverage: 69/141 is below the baseline's 70/141
     ///   - newly missing: compact
     /// ```
-    pub fn baseline_lines(&self) -> Vec<String> {
+    pub(crate) fn baseline_lines(&self) -> Vec<String> {
         let Some((path, drops)) = &self.baseline else { return Vec::new() };
         let state = if drops.is_empty() { "passed" } else { "failed" };
         let mut lines = vec![String::new(), format!("Baseline gate: {state} (--baseline {path})")];
@@ -91,7 +90,7 @@ impl Verdict {
     }
 
     /// One GitHub workflow command per failure.
-    pub fn annotations(&self) -> Vec<String> {
+    pub(crate) fn annotations(&self) -> Vec<String> {
         self.failures()
             .iter()
             .map(|f| {
@@ -105,7 +104,7 @@ impl Verdict {
     }
 
     /// The JUnit XML document for `audit`.
-    pub fn junit(&self, audit: &Audit) -> String {
+    pub(crate) fn junit(&self, audit: &Audit) -> String {
         let failures = self.failures();
         let failed = METRICS.iter().filter(|m| failures.iter().any(|f| f.metric == **m)).count();
         let skipped = METRICS.len() - self.gated.len();
@@ -166,7 +165,7 @@ fn not_gated_reason(metric: &str) -> &'static str {
 }
 
 /// XML text and attribute escaping; characters XML 1.0 forbids are dropped.
-pub fn xml_escape(s: &str) -> String {
+pub(crate) fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -184,12 +183,12 @@ pub fn xml_escape(s: &str) -> String {
 }
 
 /// A workflow command's message: `%`, CR and LF escaped.
-pub fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// A workflow command's property value: also `:` and `,`.
-pub fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

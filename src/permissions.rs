@@ -9,7 +9,7 @@ const BASH_REASON: &str = "destructive shell execution remains gated in the Pyth
 const DENY_REASON: &str = "blocked by --deny-tool/--deny-prefix";
 
 /// `_infer_permission_denials`, plus tools blocked by claw's deny lists.
-pub fn denials(matches: &[Match<'_>], deny: &Deny) -> Vec<Denial> {
+pub(crate) fn denials(matches: &[Match<'_>], deny: &Deny) -> Vec<Denial> {
     matches
         .iter()
         .filter(|m| m.kind == Kind::Tool)
@@ -28,28 +28,28 @@ pub fn denials(matches: &[Match<'_>], deny: &Deny) -> Vec<Denial> {
 
 /// A tool the runtime refused (`PermissionDenial`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Denial {
+pub(crate) struct Denial {
     pub tool_name: String,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Deny {
+pub(crate) struct Deny {
     names: Vec<String>,
     prefixes: Vec<String>,
 }
 
 impl Deny {
-    pub fn new(names: &[String], prefixes: &[String]) -> Deny {
+    pub(crate) fn new(names: &[String], prefixes: &[String]) -> Deny {
         Deny { names: names.iter().map(|n| lower(n)).collect(), prefixes: prefixes.iter().map(|p| lower(p)).collect() }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.names.is_empty() && self.prefixes.is_empty()
     }
 
     /// `ToolPermissionContext.blocks(tool_name)`.
-    pub fn blocks(&self, tool_name: &str) -> bool {
+    pub(crate) fn blocks(&self, tool_name: &str) -> bool {
         if self.is_empty() {
             return false;
         }

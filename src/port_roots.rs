@@ -13,14 +13,14 @@ use crate::pyfmt::json::Json;
 /// One source root.  `member` is the member's path relative to the
 /// workspace (`crates/api`, `.` for a root package), empty for a single package.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Root {
+pub(crate) struct Root {
     pub member: String,
     pub src: PathBuf,
 }
 
 /// The source roots of a workspace.
 #[derive(Debug, Clone)]
-pub struct PortRoots {
+pub(crate) struct PortRoots {
     pub workspace: PathBuf,
     /// Whether the roots come from `[workspace] members`.
     pub cargo_workspace: bool,
@@ -29,7 +29,7 @@ pub struct PortRoots {
 
 impl PortRoots {
     /// The roots of `workspace` (already resolved to a directory).
-    pub fn discover(workspace: &Path) -> PortRoots {
+    pub(crate) fn discover(workspace: &Path) -> PortRoots {
         match crate::cargo_workspace::members(workspace) {
             Some(members) => PortRoots {
                 workspace: workspace.to_path_buf(),
@@ -47,7 +47,7 @@ impl PortRoots {
     }
 
     /// `DIR/src` alone, whatever `DIR/Cargo.toml` says.
-    pub fn single(workspace: &Path) -> PortRoots {
+    pub(crate) fn single(workspace: &Path) -> PortRoots {
         PortRoots {
             workspace: workspace.to_path_buf(),
             cargo_workspace: false,
@@ -56,17 +56,17 @@ impl PortRoots {
     }
 
     /// What `port_root` reports: `DIR/src`, or `DIR` for a cargo workspace.
-    pub fn port_root(&self) -> PathBuf {
+    pub(crate) fn port_root(&self) -> PathBuf {
         if self.cargo_workspace { self.workspace.clone() } else { crate::manifest::port_root(&self.workspace) }
     }
 
     /// The absolute `src/` directories, as a JSON list of strings.
-    pub fn to_json(&self) -> Json {
+    pub(crate) fn to_json(&self) -> Json {
         Json::List(self.roots.iter().map(|r| Json::str(r.src.display().to_string())).collect())
     }
 
     /// The source directories.
-    pub fn src_dirs(&self) -> impl Iterator<Item = &Path> {
+    pub(crate) fn src_dirs(&self) -> impl Iterator<Item = &Path> {
         self.roots.iter().map(|r| r.src.as_path())
     }
 
@@ -77,7 +77,7 @@ impl PortRoots {
     /// - `crates/api/src`
     /// - `crates/cli/src`
     /// ```
-    pub fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         if !self.cargo_workspace {
             return Vec::new();
         }
@@ -88,6 +88,6 @@ impl PortRoots {
 }
 
 /// `crates/api` → `crates/api/src`; `.` → `src`.
-pub fn member_src(member: &str) -> String {
+pub(crate) fn member_src(member: &str) -> String {
     if member == "." || member.is_empty() { "src".to_string() } else { format!("{member}/src") }
 }

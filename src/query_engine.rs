@@ -7,35 +7,28 @@ use crate::pyfmt::repr::{PyVal, repr};
 use crate::pyfmt::text;
 
 #[derive(Debug, Clone, Copy)]
-pub struct Config {
+pub(crate) struct Config {
     pub max_turns: i64,
     pub max_budget_tokens: i64,
     pub compact_after_turns: usize,
     pub structured_output: bool,
-    pub structured_retry_limit: u32,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            max_turns: 8,
-            max_budget_tokens: 2000,
-            compact_after_turns: 12,
-            structured_output: false,
-            structured_retry_limit: 2,
-        }
+        Config { max_turns: 8, max_budget_tokens: 2000, compact_after_turns: 12, structured_output: false }
     }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Usage {
+pub(crate) struct Usage {
     pub input_tokens: u64,
     pub output_tokens: u64,
 }
 
 impl Usage {
     /// `UsageSummary.add_turn`: word counts by `str.split()`.
-    pub fn add_turn(self, prompt: &str, output: &str) -> Usage {
+    pub(crate) fn add_turn(self, prompt: &str, output: &str) -> Usage {
         Usage {
             input_tokens: self.input_tokens + text::split(prompt).count() as u64,
             output_tokens: self.output_tokens + text::split(output).count() as u64,
@@ -63,7 +56,7 @@ impl StopReason {
 }
 
 #[derive(Debug, Clone)]
-pub struct TurnResult {
+pub(crate) struct TurnResult {
     pub prompt: String,
     pub output: String,
     pub matched_commands: Vec<String>,
@@ -76,7 +69,7 @@ pub struct TurnResult {
 
 impl TurnResult {
     /// The synthetic result of a turn the wall-clock budget cut off.
-    pub fn timeout(prompt: &str, commands: &[String], tools: &[String]) -> TurnResult {
+    pub(crate) fn timeout(prompt: &str, commands: &[String], tools: &[String]) -> TurnResult {
         TurnResult {
             prompt: prompt.to_string(),
             output: "Wall-clock timeout exceeded before turn completed.".into(),
@@ -91,7 +84,7 @@ impl TurnResult {
 }
 
 #[derive(Debug, Clone)]
-pub struct Engine {
+pub(crate) struct Engine {
     pub config: Config,
     pub session_id: String,
     pub messages: Vec<String>,
@@ -102,12 +95,12 @@ pub struct Engine {
 }
 
 /// A fresh `uuid4().hex`.
-pub fn new_session_id() -> String {
+pub(crate) fn new_session_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
 impl Engine {
-    pub fn new(config: Config) -> Engine {
+    pub(crate) fn new(config: Config) -> Engine {
         Engine {
             config,
             session_id: new_session_id(),
@@ -129,7 +122,13 @@ impl Engine {
     }
 
     /// `submit_message`: nothing is mutated when a budget stops the turn.
-    pub fn submit(&mut self, prompt: &str, commands: &[String], tools: &[String], denials: &[Denial]) -> TurnResult {
+    pub(crate) fn submit(
+        &mut self,
+        prompt: &str,
+        commands: &[String],
+        tools: &[String],
+        denials: &[Denial],
+    ) -> TurnResult {
         let result = |output: String, usage: Usage, stop_reason: StopReason| TurnResult {
             prompt: prompt.to_string(),
             output,
@@ -170,7 +169,7 @@ impl Engine {
 
     /// `stream_submit_message`: the events, each as the Python dict repr
     /// the bootstrap report prints (`- <type>: <repr>`), then the result.
-    pub fn stream_submit(
+    pub(crate) fn stream_submit(
         &mut self,
         prompt: &str,
         commands: &[String],
@@ -243,7 +242,7 @@ impl Engine {
     }
 
     /// The session as stored: `messages`, `input_tokens`, `output_tokens`.
-    pub fn stored(&mut self) -> crate::session_store::StoredSession {
+    pub(crate) fn stored(&mut self) -> crate::session_store::StoredSession {
         self.transcript_flushed = true;
         crate::session_store::StoredSession {
             session_id: self.session_id.clone(),

@@ -36,7 +36,7 @@ const BLOCK: usize = 64 * 1024;
 
 /// One entry with a positive score, with its place in the inventory.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found {
+pub(crate) struct Found {
     pub score: usize,
     pub name: String,
     pub source_hint: String,
@@ -480,7 +480,7 @@ fn one(input: &Input, tokens: &[String], search: &Search<'_>, keep: usize) -> Op
 
 /// The best `keep` commands and tools for `tokens` (distinct, lowercased),
 /// best first; `None` when the ordinary loader must take over.
-pub fn best(inputs: &[Input; 2], tokens: &[String], keep: usize) -> Option<[Vec<Found>; 2]> {
+pub(crate) fn best(inputs: &[Input; 2], tokens: &[String], keep: usize) -> Option<[Vec<Found>; 2]> {
     best_with(inputs, tokens, keep, true)
 }
 

@@ -27,7 +27,7 @@ use crate::snapshot::Module;
 use crate::snapshot::Source;
 
 /// The environment variable that picks the routing when `--routing` is absent.
-pub const ENV: &str = "CLAW_ROUTING";
+pub(crate) const ENV: &str = "CLAW_ROUTING";
 
 /// The values of `--routing` and `$CLAW_ROUTING`.
 pub const CHOICES: &[&str] = &["reference", "explicit"];
@@ -36,7 +36,7 @@ pub const CHOICES: &[&str] = &["reference", "explicit"];
 const EXPLICIT_SCORE: usize = 100;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Routing {
+pub(crate) enum Routing {
     /// 705a295b's behaviour, byte for byte.
     #[default]
     Reference,
@@ -45,7 +45,7 @@ pub enum Routing {
 }
 
 impl Routing {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Routing::Reference => "reference",
             Routing::Explicit => "explicit",
@@ -62,12 +62,18 @@ impl Routing {
 
     /// The routing asked for: `--routing`, else a non-empty `$CLAW_ROUTING`,
     /// else `None` (the reference's routing, and no `routing` field).
-    pub fn requested(option: Option<&str>) -> Result<Option<Routing>> {
+    pub(crate) fn requested(option: Option<&str>) -> Result<Option<Routing>> {
         resolve(option, std::env::var_os(ENV))
     }
 
     /// `PortRuntime.route_prompt(prompt, limit)` under these rules.
-    pub fn route<'a>(self, prompt: &str, limit: i64, commands: &'a [Module], tools: &'a [Module]) -> Vec<Match<'a>> {
+    pub(crate) fn route<'a>(
+        self,
+        prompt: &str,
+        limit: i64,
+        commands: &'a [Module],
+        tools: &'a [Module],
+    ) -> Vec<Match<'a>> {
         let route = |n: i64| router::route(prompt, n, commands, tools);
         match self {
             Routing::Reference => route(limit),
@@ -81,7 +87,7 @@ impl Routing {
     /// [`Routing::route`] over the inventories of `source`: the reference's
     /// routing streams them (`router::route_source`); explicit routing needs
     /// the command modules, so it loads them.
-    pub fn route_source(self, source: &Source, prompt: &str, limit: i64) -> Result<Routed> {
+    pub(crate) fn route_source(self, source: &Source, prompt: &str, limit: i64) -> Result<Routed> {
         match self {
             Routing::Reference => router::route_source(source, prompt, limit),
             Routing::Explicit => {
@@ -92,7 +98,7 @@ impl Routing {
     }
 
     /// `get_command(name)` under these rules.
-    pub fn get_command<'a>(self, commands: &'a [Module], name: &str) -> Option<&'a Module> {
+    pub(crate) fn get_command<'a>(self, commands: &'a [Module], name: &str) -> Option<&'a Module> {
         match self {
             Routing::Reference => catalog::get_command(commands, name),
             Routing::Explicit => {
@@ -103,7 +109,7 @@ impl Routing {
     }
 
     /// `find_commands(query)` (before its limit) under these rules.
-    pub fn find_commands<'a>(self, commands: &'a [Module], query: &str) -> Vec<&'a Module> {
+    pub(crate) fn find_commands<'a>(self, commands: &'a [Module], query: &str) -> Vec<&'a Module> {
         match self {
             Routing::Reference => catalog::find(commands, query),
             Routing::Explicit => {

@@ -21,7 +21,7 @@ fn names(matches: &[Match<'_>], kind: Kind) -> Vec<String> {
 }
 
 /// Everything `bootstrap` reports.
-pub struct Session<'a> {
+pub(crate) struct Session<'a> {
     pub prompt: String,
     pub context: Context,
     pub setup: Setup,
@@ -36,7 +36,7 @@ pub struct Session<'a> {
 }
 
 /// `build_system_init_message(trusted=True)`.
-pub fn system_init(commands: &[Module], tools: &[Module]) -> String {
+pub(crate) fn system_init(commands: &[Module], tools: &[Module]) -> String {
     let mut lines = vec![
         "# System Init".to_string(),
         String::new(),
@@ -52,7 +52,7 @@ pub fn system_init(commands: &[Module], tools: &[Module]) -> String {
 }
 
 /// `PortRuntime.bootstrap_session(prompt, limit)`.
-pub fn bootstrap<'a>(
+pub(crate) fn bootstrap<'a>(
     prompt: &str,
     limit: i64,
     routing: Routing,
@@ -129,7 +129,7 @@ pub fn bootstrap<'a>(
 
 impl Session<'_> {
     /// `RuntimeSession.as_markdown()`.
-    pub fn as_markdown(&self) -> String {
+    pub(crate) fn as_markdown(&self) -> String {
         let mut lines: Vec<String> = vec![
             "# Runtime Session".into(),
             String::new(),
@@ -192,7 +192,7 @@ impl Session<'_> {
 }
 
 /// The turn loop's settings.
-pub struct LoopOptions<'a> {
+pub(crate) struct LoopOptions<'a> {
     pub limit: i64,
     pub routing: Routing,
     pub max_turns: i64,
@@ -203,7 +203,7 @@ pub struct LoopOptions<'a> {
 
 /// `PortRuntime.run_turn_loop`, given the prompt's routed matches (the
 /// caller routes: `router::route_source` streams the inventories).
-pub fn turn_loop(prompt: &str, opts: &LoopOptions<'_>, matches: &[Match<'_>], deny: &Deny) -> Vec<TurnResult> {
+pub(crate) fn turn_loop(prompt: &str, opts: &LoopOptions<'_>, matches: &[Match<'_>], deny: &Deny) -> Vec<TurnResult> {
     let mut engine = Engine::new(Config {
         max_turns: opts.max_turns,
         structured_output: opts.structured_output,

@@ -31,17 +31,17 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// The largest session file claw reads: 64 MiB.
-pub const MAX_SESSION_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_SESSION_BYTES: u64 = 64 << 20;
 
 /// The one temp name of a store; it never ends in `.json`, so it is never listed.
-pub const TEMP_NAME: &str = ".claw-tmp";
+pub(crate) const TEMP_NAME: &str = ".claw-tmp";
 
 /// How long a writer waits for another live writer to rename its temp file.
 const WAIT_FOR_WRITER: Duration = Duration::from_secs(10);
 
 /// Why a session file could not be read.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// No such file.
     NotFound,
     /// The file exists but is not one claw reads; the reason completes
@@ -58,7 +58,7 @@ pub enum ReadError {
 const SWAP_RETRIES: usize = 16;
 
 /// The bytes of the session file `path` in the store `dir`.
-pub fn read(dir: &Path, path: &Path) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read(dir: &Path, path: &Path) -> Result<Vec<u8>, ReadError> {
     let mut tries = 0;
     loop {
         match read_once(dir, path) {
@@ -140,7 +140,7 @@ fn inside_store(dir: &Path, path: &Path, opened: &fs::Metadata) -> Result<(), Re
 }
 
 /// Replace `dir/name` with `bytes`, atomically and durably, keeping its mode.
-pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
     let target = dir.join(name);
     let temp = dir.join(TEMP_NAME);
     let mode = fs::metadata(&target).ok().filter(fs::Metadata::is_file).map(|m| m.permissions().mode() & 0o7777);

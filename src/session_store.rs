@@ -21,7 +21,7 @@ use crate::pyfmt::pystr::PyStr;
 use crate::pyfmt::repr::str_repr;
 use crate::session_io::{self, ReadError};
 
-pub const DEFAULT_DIR: &str = ".port_sessions";
+pub(crate) const DEFAULT_DIR: &str = ".port_sessions";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredSession {
@@ -46,10 +46,10 @@ impl StoredSession {
 }
 
 /// Why an id whose file name `<id>.json` would pass the 255-byte limit is refused.
-pub const ID_TOO_LONG: &str = "a session id must be at most 250 bytes (255 with \".json\")";
+pub(crate) const ID_TOO_LONG: &str = "a session id must be at most 250 bytes (255 with \".json\")";
 
 /// Refuse ids that could name anything but a plain file in the store.
-pub fn validate_id(id: &str) -> Result<()> {
+pub(crate) fn validate_id(id: &str) -> Result<()> {
     let reason = if id.is_empty() {
         "a session id must not be empty"
     } else if id.contains('/') {
@@ -67,7 +67,7 @@ pub fn validate_id(id: &str) -> Result<()> {
 }
 
 /// `str(Path(dir))`: what Python prints for a directory argument.
-pub fn display_dir(dir: &str) -> String {
+pub(crate) fn display_dir(dir: &str) -> String {
     if dir.is_empty() {
         return ".".into();
     }

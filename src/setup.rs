@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use crate::pyfmt::repr::py_bool;
 
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-pub const RUSTC_VERSION: &str = env!("CLAW_RUSTC_VERSION");
-pub const TEST_COMMAND: &str = "cargo test";
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub(crate) const RUSTC_VERSION: &str = env!("CLAW_RUSTC_VERSION");
+pub(crate) const TEST_COMMAND: &str = "cargo test";
 
-pub const STARTUP_STEPS: &[&str] = &[
+pub(crate) const STARTUP_STEPS: &[&str] = &[
     "start top-level prefetch side effects",
     "build workspace context",
     "load mirrored command snapshot",
@@ -20,7 +20,7 @@ pub const STARTUP_STEPS: &[&str] = &[
 ];
 
 #[derive(Debug, Clone)]
-pub struct Setup {
+pub(crate) struct Setup {
     pub python_version: String,
     pub implementation: String,
     pub platform_name: String,
@@ -28,7 +28,7 @@ pub struct Setup {
 }
 
 /// `platform.platform()`-like: `Linux-<release>-<arch>`.
-pub fn platform_name() -> String {
+pub(crate) fn platform_name() -> String {
     let os = match std::env::consts::OS {
         "linux" => "Linux",
         "macos" => "macOS",
@@ -45,7 +45,7 @@ pub fn platform_name() -> String {
 }
 
 impl Setup {
-    pub fn detect() -> Setup {
+    pub(crate) fn detect() -> Setup {
         Setup {
             python_version: RUSTC_VERSION.to_string(),
             implementation: "Rust".into(),
@@ -55,7 +55,7 @@ impl Setup {
     }
 
     /// The `setup` object of the bootstrap and setup-report envelopes.
-    pub fn to_json(&self) -> crate::pyfmt::json::Json {
+    pub(crate) fn to_json(&self) -> crate::pyfmt::json::Json {
         use crate::pyfmt::json::Json;
         Json::obj([
             ("python_version", Json::str(&self.python_version)),
@@ -66,21 +66,16 @@ impl Setup {
     }
 }
 
-/// `DeferredInitResult.as_lines()` for a trusted run.
-pub fn deferred_init_lines(trusted: bool) -> Vec<String> {
-    DeferredInit::run(trusted).as_lines()
-}
-
 /// `PrefetchResult`: one simulated startup prefetch (`prefetch.py`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prefetch {
+pub(crate) struct Prefetch {
     pub name: &'static str,
     pub started: bool,
     pub detail: String,
 }
 
 /// `start_mdm_raw_read()`, `start_keychain_prefetch()`, `start_project_scan(root)`, in that order.
-pub fn prefetches(root: &Path) -> Vec<Prefetch> {
+pub(crate) fn prefetches(root: &Path) -> Vec<Prefetch> {
     vec![
         Prefetch {
             name: "mdm_raw_read",
@@ -136,7 +131,7 @@ impl DeferredInit {
 
 /// `SetupReport` from `run_setup(cwd, trusted=True)`; `cwd` is the workspace root.
 #[derive(Debug, Clone)]
-pub struct SetupReport {
+pub(crate) struct SetupReport {
     pub setup: Setup,
     pub prefetches: Vec<Prefetch>,
     pub deferred_init: DeferredInit,
@@ -146,7 +141,7 @@ pub struct SetupReport {
 
 impl SetupReport {
     /// `run_setup(cwd)`: trusted, as the CLI runs it.
-    pub fn run(cwd: &Path) -> SetupReport {
+    pub(crate) fn run(cwd: &Path) -> SetupReport {
         SetupReport {
             setup: Setup::detect(),
             prefetches: prefetches(cwd),
@@ -158,7 +153,7 @@ impl SetupReport {
 
     /// `SetupReport.as_markdown()`, layout and labels as the reference's
     /// (`- Python:` carries the Rust toolchain version and `(Rust)`).
-    pub fn as_markdown(&self) -> String {
+    pub(crate) fn as_markdown(&self) -> String {
         let mut lines = vec![
             "# Setup Report".to_string(),
             String::new(),
@@ -183,7 +178,7 @@ mod tests {
     #[test]
     fn deferred_init_follows_trust() {
         assert_eq!(
-            deferred_init_lines(true),
+            DeferredInit::run(true).as_lines(),
             ["- plugin_init=True", "- skill_init=True", "- mcp_prefetch=True", "- session_hooks=True"]
         );
         assert!(DeferredInit::run(false).as_lines().iter().all(|l| l.ends_with("=False")));

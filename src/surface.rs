@@ -33,18 +33,18 @@ use std::path::Path;
 use crate::pyfmt::json::Json;
 
 /// At most this many bytes of each source file are tokenized.
-pub const FILE_LIMIT: u64 = 4 << 20;
+pub(crate) const FILE_LIMIT: u64 = 4 << 20;
 
 /// Tokens longer than this (normalized) are not kept: no name is that long.
 const TOKEN_LIMIT: usize = 64;
 
 /// `name` lower-cased, without non-alphanumeric characters.
-pub fn normalize(name: &str) -> String {
+pub(crate) fn normalize(name: &str) -> String {
     name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// A tool name normalized, without a trailing `tool` (`BashTool` → `bash`).
-pub fn normalize_tool(name: &str) -> String {
+pub(crate) fn normalize_tool(name: &str) -> String {
     let n = normalize(name);
     match n.strip_suffix("tool") {
         Some(stem) if !stem.is_empty() => stem.to_string(),
@@ -54,11 +54,11 @@ pub fn normalize_tool(name: &str) -> String {
 
 /// The normalized identifiers and string literals of a port.
 #[derive(Debug, Default)]
-pub struct Tokens(HashSet<String>);
+pub(crate) struct Tokens(HashSet<String>);
 
 impl Tokens {
     /// The tokens of every `.py` / `.rs` file under `dirs`.
-    pub fn of_dirs<'a>(dirs: impl IntoIterator<Item = &'a Path>) -> Tokens {
+    pub(crate) fn of_dirs<'a>(dirs: impl IntoIterator<Item = &'a Path>) -> Tokens {
         let mut tokens = Tokens::default();
         for dir in dirs {
             crate::workspace::for_each_file_path(dir, |path, name| {
@@ -74,7 +74,7 @@ impl Tokens {
     }
 
     /// Add the tokens of one source text (Python when `python`, else Rust).
-    pub fn add_source(&mut self, text: &str, python: bool) {
+    pub(crate) fn add_source(&mut self, text: &str, python: bool) {
         lex(text, python, |raw| {
             let n = normalize(raw);
             if !n.is_empty() && n.len() <= TOKEN_LIMIT {
@@ -83,18 +83,18 @@ impl Tokens {
         });
     }
 
-    pub fn contains(&self, normalized: &str) -> bool {
+    pub(crate) fn contains(&self, normalized: &str) -> bool {
         self.0.contains(normalized)
     }
 
     /// Whether the command `name` is covered.
-    pub fn covers_command(&self, name: &str) -> bool {
+    pub(crate) fn covers_command(&self, name: &str) -> bool {
         let n = normalize(name);
         !n.is_empty() && self.contains(&n)
     }
 
     /// Whether the tool `name` is covered.
-    pub fn covers_tool(&self, name: &str) -> bool {
+    pub(crate) fn covers_tool(&self, name: &str) -> bool {
         let n = normalize_tool(name);
         !n.is_empty() && (self.contains(&n) || self.contains(&format!("{n}tool")))
     }
@@ -108,7 +108,7 @@ fn read_prefix(path: &Path) -> Option<String> {
 
 /// How many of a set of distinct names are covered, and which are not.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     pub covered: u64,
     pub total: u64,
     /// The names not covered, in code-point order.
@@ -117,18 +117,18 @@ pub struct Coverage {
 
 impl Coverage {
     /// Judge each distinct name in `names` with `covers`.
-    pub fn of<'a>(names: impl IntoIterator<Item = &'a str>, covers: impl Fn(&str) -> bool) -> Coverage {
+    pub(crate) fn of<'a>(names: impl IntoIterator<Item = &'a str>, covers: impl Fn(&str) -> bool) -> Coverage {
         let distinct: BTreeSet<&str> = names.into_iter().collect();
         let missing: Vec<String> = distinct.iter().filter(|n| !covers(n)).map(|n| n.to_string()).collect();
         Coverage { covered: (distinct.len() - missing.len()) as u64, total: distinct.len() as u64, missing }
     }
 
-    pub fn ratio(&self) -> crate::parity::Ratio {
+    pub(crate) fn ratio(&self) -> crate::parity::Ratio {
         crate::parity::Ratio { covered: self.covered, total: self.total }
     }
 
     /// `{"covered", "total", "ratio", "missing"}`.
-    pub fn to_json(&self) -> Json {
+    pub(crate) fn to_json(&self) -> Json {
         let Json::Obj(mut fields) = self.ratio().to_json() else { unreachable!("Ratio::to_json builds an object") };
         fields.push(("missing".into(), Json::strs(&self.missing)));
         Json::Obj(fields)

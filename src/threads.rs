@@ -5,7 +5,7 @@
 use std::sync::Mutex;
 
 /// Run `side` and `here`, in parallel where possible; returns both results.
-pub fn both<A: Send, B>(side: impl FnOnce() -> A + Send, here: impl FnOnce() -> B) -> (A, B) {
+pub(crate) fn both<A: Send, B>(side: impl FnOnce() -> A + Send, here: impl FnOnce() -> B) -> (A, B) {
     // The closure waits in a slot so that it is still ours if the spawn fails.
     let slot = Mutex::new(Some(side));
     let take = || slot.lock().unwrap_or_else(|p| p.into_inner()).take();

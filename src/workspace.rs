@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{ClawError, Result};
 
 /// The workspace root as given: `--workspace`, `$CLAW_WORKSPACE`, or `.`.
-pub fn given(option: Option<&str>) -> PathBuf {
+pub(crate) fn given(option: Option<&str>) -> PathBuf {
     match option {
         Some(dir) => PathBuf::from(dir),
         None => match std::env::var_os("CLAW_WORKSPACE") {
@@ -21,7 +21,7 @@ pub fn given(option: Option<&str>) -> PathBuf {
 /// The workspace root as an absolute, symlink-resolved path where possible.
 /// A workspace that does not exist or is not a directory is an error, so a
 /// mistyped `--workspace` is not reported on as an empty workspace.
-pub fn root(option: Option<&str>) -> Result<PathBuf> {
+pub(crate) fn root(option: Option<&str>) -> Result<PathBuf> {
     let given = given(option);
     let problem = match std::fs::metadata(&given) {
         Ok(m) if m.is_dir() => return Ok(absolute(&given)),
@@ -32,7 +32,7 @@ pub fn root(option: Option<&str>) -> Result<PathBuf> {
 }
 
 /// `Path.resolve()`: canonical when the path exists, else made absolute.
-pub fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     if let Ok(p) = path.canonicalize() {
         return p;
     }
@@ -58,12 +58,12 @@ pub fn absolute(path: &Path) -> PathBuf {
 /// with `is_file()` does: `visit(top, name)` gets the file name and, for a
 /// file below a subdirectory, the name of its top-level directory.
 /// Unreadable subdirectories are skipped, as `rglob` skips them.
-pub fn for_each_file(dir: &Path, mut visit: impl FnMut(Option<&str>, String)) {
+pub(crate) fn for_each_file(dir: &Path, mut visit: impl FnMut(Option<&str>, String)) {
     walk(dir, |top, name, _| visit(top, name));
 }
 
 /// [`for_each_file`] with each file's path: `visit(path, name)`.
-pub fn for_each_file_path(dir: &Path, mut visit: impl FnMut(&Path, &str)) {
+pub(crate) fn for_each_file_path(dir: &Path, mut visit: impl FnMut(&Path, &str)) {
     walk(dir, |_, name, path| visit(path, &name));
 }
 
@@ -86,7 +86,7 @@ fn walk(dir: &Path, mut visit: impl FnMut(Option<&str>, String, &Path)) {
 }
 
 /// Count regular files under `dir` (recursively) whose name satisfies `keep`.
-pub fn count_files(dir: &Path, keep: &dyn Fn(&str) -> bool) -> usize {
+pub(crate) fn count_files(dir: &Path, keep: &dyn Fn(&str) -> bool) -> usize {
     let mut count = 0;
     for_each_file(dir, |_, name| count += usize::from(keep(&name)));
     count
@@ -94,7 +94,7 @@ pub fn count_files(dir: &Path, keep: &dyn Fn(&str) -> bool) -> usize {
 
 /// `PortContext`: the workspace layout and its file counts.
 #[derive(Debug, Clone)]
-pub struct Context {
+pub(crate) struct Context {
     pub source_root: PathBuf,
     pub tests_root: PathBuf,
     pub assets_root: PathBuf,
@@ -105,10 +105,10 @@ pub struct Context {
     pub archive_available: bool,
 }
 
-pub const ARCHIVE_SUBPATH: &str = "archive/claude_code_ts_snapshot/src";
+pub(crate) const ARCHIVE_SUBPATH: &str = "archive/claude_code_ts_snapshot/src";
 
 impl Context {
-    pub fn build(root: &Path) -> Context {
+    pub(crate) fn build(root: &Path) -> Context {
         let py = |n: &str| n.ends_with(".py");
         let source_root = root.join("src");
         let tests_root = root.join("tests");
@@ -127,7 +127,7 @@ impl Context {
     }
 
     /// `render_context(context)`.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         [
             format!("Source root: {}", self.source_root.display()),
             format!("Test root: {}", self.tests_root.display()),

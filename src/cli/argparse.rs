@@ -11,7 +11,7 @@ use crate::pyfmt::{float, int::PyInt, repr::str_repr};
 
 /// A parsed value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Val {
+pub(crate) enum Val {
     Str(String),
     Int(PyInt),
     Float(f64),
@@ -21,7 +21,7 @@ pub enum Val {
 
 /// What the command line asks for.
 #[derive(Debug)]
-pub enum Parsed {
+pub(crate) enum Parsed {
     /// Run a subcommand.
     Run(Invocation),
     /// `-h` / `--help`: print this parser's help and exit 0.
@@ -33,7 +33,7 @@ pub enum Parsed {
 }
 
 #[derive(Debug)]
-pub struct Invocation {
+pub(crate) struct Invocation {
     pub cmd: &'static Cmd,
     values: HashMap<&'static str, Val>,
 }
@@ -78,13 +78,13 @@ impl Invocation {
 /// the parser that raised it (`None` for the top level), whose usage goes
 /// to stderr in text mode.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ParseError {
+pub(crate) struct ParseError {
     pub message: String,
     pub command: Option<&'static str>,
 }
 
 /// Parse `argv` (without the program name).
-pub fn parse(argv: &[String]) -> Result<Parsed, ParseError> {
+pub(crate) fn parse(argv: &[String]) -> Result<Parsed, ParseError> {
     let top = Parser { opts: spec::TOP, pos: &[], command: None };
     let mut top_values = HashMap::new();
     let outcome = top.parse_known(argv, &mut top_values, true)?;

@@ -21,7 +21,7 @@ use crate::routing::Routing;
 /// A parsed invocation, typed: what every subcommand shares, and the
 /// subcommand with its own arguments.
 #[derive(Debug)]
-pub struct Request {
+pub(crate) struct Request {
     pub id: CommandId,
     /// `--output-format` (the last one given wins; text by default).
     pub format: Format,
@@ -33,7 +33,7 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn new(inv: &Invocation) -> Request {
+    pub(crate) fn new(inv: &Invocation) -> Request {
         let mut r = Reader::new(inv);
         let format = if r.str("output_format").as_deref() == Some("json") { Format::Json } else { Format::Text };
         let workspace = r.str("workspace");
@@ -44,7 +44,8 @@ impl Request {
 
 /// One subcommand and its arguments.
 #[derive(Debug)]
-pub enum Command {
+#[allow(clippy::enum_variant_names, reason = "the variants are the subcommands' own names")]
+pub(crate) enum Command {
     Summary,
     Manifest,
     ParityAudit(ParityAuditArgs),
@@ -75,7 +76,7 @@ pub enum Command {
 
 /// `parity-audit`'s gate and report options.
 #[derive(Debug, Default)]
-pub struct ParityAuditArgs {
+pub(crate) struct ParityAuditArgs {
     pub fail_under: Option<f64>,
     pub surface: bool,
     pub baseline: Option<String>,
@@ -86,7 +87,7 @@ pub struct ParityAuditArgs {
 
 /// `commands`.
 #[derive(Debug)]
-pub struct CommandsArgs {
+pub(crate) struct CommandsArgs {
     pub limit: PyInt,
     /// A non-empty `--query`.
     pub query: Option<String>,
@@ -97,7 +98,7 @@ pub struct CommandsArgs {
 
 /// `tools`.
 #[derive(Debug)]
-pub struct ToolsArgs {
+pub(crate) struct ToolsArgs {
     pub limit: PyInt,
     /// A non-empty `--query`.
     pub query: Option<String>,
@@ -108,7 +109,7 @@ pub struct ToolsArgs {
 
 /// `route` and `bootstrap`.
 #[derive(Debug)]
-pub struct RouteArgs {
+pub(crate) struct RouteArgs {
     pub prompt: String,
     pub limit: PyInt,
     pub deny: Deny,
@@ -117,7 +118,7 @@ pub struct RouteArgs {
 
 /// `turn-loop`.
 #[derive(Debug)]
-pub struct TurnLoopArgs {
+pub(crate) struct TurnLoopArgs {
     pub prompt: String,
     pub limit: PyInt,
     pub max_turns: PyInt,
@@ -130,7 +131,7 @@ pub struct TurnLoopArgs {
 
 /// `flush-transcript`.
 #[derive(Debug)]
-pub struct FlushArgs {
+pub(crate) struct FlushArgs {
     pub prompt: String,
     /// A non-empty `--directory`.
     pub directory: Option<String>,
@@ -140,7 +141,7 @@ pub struct FlushArgs {
 
 /// `load-session` and `delete-session`.
 #[derive(Debug)]
-pub struct SessionArgs {
+pub(crate) struct SessionArgs {
     pub session_id: String,
     /// A non-empty `--directory`.
     pub directory: Option<String>,
@@ -148,7 +149,7 @@ pub struct SessionArgs {
 
 /// `exec-tool`.
 #[derive(Debug)]
-pub struct ExecToolArgs {
+pub(crate) struct ExecToolArgs {
     pub name: String,
     pub payload: String,
     pub deny: Deny,
@@ -158,8 +159,9 @@ pub struct ExecToolArgs {
 }
 
 impl Command {
-    /// The subcommand this is.
-    pub fn id(&self) -> CommandId {
+    /// The subcommand this is (the tests check it against the table).
+    #[cfg(test)]
+    pub(crate) fn id(&self) -> CommandId {
         match self {
             Command::Summary => CommandId::Summary,
             Command::Manifest => CommandId::Manifest,
@@ -192,7 +194,7 @@ impl Command {
 
     /// The routing asked for (`--routing` or `$CLAW_ROUTING`), which the
     /// envelope then names; `None` means the reference's, unnamed.
-    pub fn routing(&self) -> Option<Routing> {
+    pub(crate) fn routing(&self) -> Option<Routing> {
         match self {
             Command::Commands(a) => a.routing,
             Command::Route(a) | Command::Bootstrap(a) => a.routing,

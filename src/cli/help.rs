@@ -44,7 +44,7 @@ fn choices_metavar() -> String {
 }
 
 /// The `usage: ...` text (without a trailing newline).
-pub fn usage(cmd: Option<&Cmd>) -> String {
+pub(crate) fn usage(cmd: Option<&Cmd>) -> String {
     let prog = prog(cmd);
     let (opts, pos): (&[Opt], Vec<String>) = match cmd {
         Some(c) => (c.opts, c.pos.iter().map(|p: &Pos| p.name.to_string()).collect()),
@@ -182,7 +182,7 @@ fn item(out: &mut String, indent: usize, header: &str, help: &str, help_position
 }
 
 /// The full `-h` text for the top level (`None`) or one subcommand.
-pub fn help(cmd: Option<&Cmd>) -> String {
+pub(crate) fn help(cmd: Option<&Cmd>) -> String {
     let mut out = usage(cmd);
     out.push_str("\n\n");
     let opts: Vec<&Opt> = visible(cmd.map_or(spec::TOP, |c| c.opts)).collect();

@@ -2,9 +2,9 @@
 //! emulation that parses it, the conversion to typed arguments, and
 //! argparse-style help.
 
-pub mod argparse;
-pub mod args;
-pub mod help;
+pub(crate) mod argparse;
+pub(crate) mod args;
+pub(crate) mod help;
 pub mod spec;
 
 /// JSON mode for parse errors: the exact pair `--output-format json` or

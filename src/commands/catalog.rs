@@ -64,7 +64,7 @@ fn listing_reply(
     Reply::fields(fields)
 }
 
-pub fn commands(ctx: &Ctx<'_>, args: &CommandsArgs) -> Result<Reply> {
+pub(super) fn commands(ctx: &Ctx<'_>, args: &CommandsArgs) -> Result<Reply> {
     let all = ctx.source.commands()?;
     let (plugins, skills) = (args.include_plugin_commands, args.include_skill_commands);
     let routing = args.routing.unwrap_or_default();
@@ -75,7 +75,7 @@ pub fn commands(ctx: &Ctx<'_>, args: &CommandsArgs) -> Result<Reply> {
     Ok(listing_reply(ctx, "Command", (query, &args.limit), selected, flags))
 }
 
-pub fn tools(ctx: &Ctx<'_>, args: &ToolsArgs) -> Result<Reply> {
+pub(super) fn tools(ctx: &Ctx<'_>, args: &ToolsArgs) -> Result<Reply> {
     let all = ctx.source.tools()?;
     let (simple, mcp) = (args.simple_mode, args.include_mcp);
     let query = args.query.as_deref();
@@ -113,12 +113,12 @@ fn show(
     }
 }
 
-pub fn show_command(ctx: &Ctx<'_>, name: &str, routing: Routing) -> Result<Reply> {
+pub(super) fn show_command(ctx: &Ctx<'_>, name: &str, routing: Routing) -> Result<Reply> {
     let all = ctx.source.commands()?;
     show(ctx, name, routing.get_command(&all, name), "Command", |name| ClawError::CommandNotFound { name })
 }
 
-pub fn show_tool(ctx: &Ctx<'_>, name: &str) -> Result<Reply> {
+pub(super) fn show_tool(ctx: &Ctx<'_>, name: &str) -> Result<Reply> {
     let all = ctx.source.tools()?;
     show(ctx, name, cat::get_tool(&all, name), "Tool", |name| ClawError::ToolNotFound { name })
 }
@@ -150,7 +150,7 @@ fn handled(ctx: &Ctx<'_>, m: &Module, input_key: &str, input: &str, message: Str
     ])
 }
 
-pub fn exec_command(ctx: &Ctx<'_>, name: &str, prompt: &str, routing: Routing) -> Result<Reply> {
+pub(super) fn exec_command(ctx: &Ctx<'_>, name: &str, prompt: &str, routing: Routing) -> Result<Reply> {
     let all = ctx.source.commands()?;
     Ok(match routing.get_command(&all, name) {
         Some(m) => handled(ctx, m, "prompt", prompt, command_message(m, prompt)),
@@ -158,7 +158,7 @@ pub fn exec_command(ctx: &Ctx<'_>, name: &str, prompt: &str, routing: Routing) -
     })
 }
 
-pub fn exec_tool(ctx: &Ctx<'_>, args: &ExecToolArgs) -> Result<Reply> {
+pub(super) fn exec_tool(ctx: &Ctx<'_>, args: &ExecToolArgs) -> Result<Reply> {
     let all = ctx.source.tools()?;
     let (name, payload) = (args.name.as_str(), args.payload.as_str());
     let Some(m) = cat::get_tool(&all, name) else {

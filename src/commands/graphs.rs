@@ -19,7 +19,7 @@ fn entries(modules: &[&Module]) -> Json {
     )
 }
 
-pub fn command_graph(ctx: &Ctx<'_>) -> Result<Reply> {
+pub(super) fn command_graph(ctx: &Ctx<'_>) -> Result<Reply> {
     let commands = ctx.source.commands()?;
     let g = graph(&commands);
     if !ctx.json() {
@@ -36,7 +36,7 @@ pub fn command_graph(ctx: &Ctx<'_>) -> Result<Reply> {
     ]))
 }
 
-pub fn tool_pool(ctx: &Ctx<'_>) -> Result<Reply> {
+pub(super) fn tool_pool(ctx: &Ctx<'_>) -> Result<Reply> {
     let tools = ctx.source.tools()?;
     let pool = catalog::filter_tools(&tools, false, true, &Deny::default());
     if ctx.json() {
@@ -58,7 +58,7 @@ pub fn tool_pool(ctx: &Ctx<'_>) -> Result<Reply> {
     Ok(Reply::line(lines.join("\n")))
 }
 
-pub fn bootstrap_graph(ctx: &Ctx<'_>) -> Result<Reply> {
+pub(super) fn bootstrap_graph(ctx: &Ctx<'_>) -> Result<Reply> {
     let markdown = bootstrap_graph_markdown();
     if !ctx.json() {
         return Ok(Reply::line(markdown));

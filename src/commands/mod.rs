@@ -21,7 +21,7 @@ use crate::snapshot::Source;
 use modes::Mode;
 
 /// What every handler gets besides its own arguments.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub format: Format,
     pub source: Source,
     /// `--workspace` as given.
@@ -29,18 +29,18 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn json(&self) -> bool {
+    pub(crate) fn json(&self) -> bool {
         self.format == Format::Json
     }
 
     /// The workspace root (`--workspace`, `$CLAW_WORKSPACE`, or `.`).
-    pub fn workspace(&self) -> Result<PathBuf> {
+    pub(crate) fn workspace(&self) -> Result<PathBuf> {
         crate::workspace::root(self.workspace)
     }
 }
 
 /// Run the parsed subcommand.
-pub fn dispatch(ctx: &Ctx<'_>, command: &Command) -> Result<Reply> {
+pub(crate) fn dispatch(ctx: &Ctx<'_>, command: &Command) -> Result<Reply> {
     let mut reply = run(ctx, command)?;
     // A routing asked for is named in the envelope.
     if let (Some(routing), Body::Fields(fields)) = (command.routing(), &mut reply.body) {

@@ -7,7 +7,7 @@ use crate::pyfmt::json::Json;
 
 /// Which runtime branching a mode command simulates.
 #[derive(Clone, Copy, Debug)]
-pub enum Mode {
+pub(super) enum Mode {
     Remote,
     Ssh,
     Teleport,
@@ -15,7 +15,7 @@ pub enum Mode {
     DeepLink,
 }
 
-pub fn run(ctx: &Ctx<'_>, mode: Mode, target: &str) -> Result<Reply> {
+pub(super) fn run(ctx: &Ctx<'_>, mode: Mode, target: &str) -> Result<Reply> {
     let (mode, detail) = match mode {
         Mode::Remote => ("remote", Some("Remote control placeholder prepared for")),
         Mode::Ssh => ("ssh", Some("SSH proxy placeholder prepared for")),

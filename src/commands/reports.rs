@@ -62,7 +62,7 @@ fn backlog_json(modules: &[Module]) -> Json {
 /// - `usage` (object `{input_tokens, output_tokens}`): always 0, 0.
 /// - `max_turns`, `max_budget_tokens` (int): the engine defaults (8, 2000).
 /// - `transcript_flushed` (bool): always false.
-pub fn summary(ctx: &Ctx<'_>) -> Result<Reply> {
+pub(super) fn summary(ctx: &Ctx<'_>) -> Result<Reply> {
     let commands = ctx.source.commands()?;
     let tools = ctx.source.tools()?;
     let manifest = Manifest::build(&ctx.workspace()?);
@@ -124,7 +124,7 @@ pub fn summary(ctx: &Ctx<'_>) -> Result<Reply> {
 ///   first, ties by name.
 /// - `cargo_workspace` (bool), `port_roots` (list of strings): the absolute
 ///   `src/` directories scanned.
-pub fn manifest(ctx: &Ctx<'_>) -> Result<Reply> {
+pub(super) fn manifest(ctx: &Ctx<'_>) -> Result<Reply> {
     let manifest = Manifest::build(&ctx.workspace()?);
     if ctx.json() {
         let Json::Obj(fields) = manifest.to_json() else { unreachable!("Manifest::to_json builds an object") };
@@ -145,7 +145,7 @@ pub fn manifest(ctx: &Ctx<'_>) -> Result<Reply> {
 /// - `total_modules` (int): modules in the manifest before slicing.
 /// - `count` (int): modules listed.
 /// - `modules` (list of `{name, path, file_count, notes}`).
-pub fn subsystems(ctx: &Ctx<'_>, limit: &PyInt) -> Result<Reply> {
+pub(super) fn subsystems(ctx: &Ctx<'_>, limit: &PyInt) -> Result<Reply> {
     let manifest = Manifest::build(&ctx.workspace()?);
     let shown = &manifest.modules[..slice_end(manifest.modules.len(), limit.get())];
     if ctx.json() {
@@ -179,7 +179,7 @@ pub fn subsystems(ctx: &Ctx<'_>, limit: &PyInt) -> Result<Reply> {
 /// - `deferred_init` (object of bools): `trusted`, `plugin_init`,
 ///   `skill_init`, `mcp_prefetch`, `session_hooks`.
 /// - `startup_steps` (list of strings): `WorkspaceSetup.startup_steps()`.
-pub fn setup_report(ctx: &Ctx<'_>) -> Result<Reply> {
+pub(super) fn setup_report(ctx: &Ctx<'_>) -> Result<Reply> {
     let report = SetupReport::run(&ctx.workspace()?);
     if !ctx.json() {
         return Ok(Reply::line(report.as_markdown()));
@@ -270,7 +270,7 @@ pub fn setup_report(ctx: &Ctx<'_>) -> Result<Reply> {
 /// - `failures` (list of `{metric, check: "fail_under" | "baseline",
 ///   message}`), `annotations` (list of the workflow-command lines).
 /// - `junit`, `baseline_written` (string or null): the files written.
-pub fn parity_audit(ctx: &Ctx<'_>, args: &ParityAuditArgs) -> Result<Reply> {
+pub(super) fn parity_audit(ctx: &Ctx<'_>, args: &ParityAuditArgs) -> Result<Reply> {
     let surface = ctx.source.archive_surface()?;
     let commands = ctx.source.commands()?;
     let tools = ctx.source.tools()?;

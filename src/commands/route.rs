@@ -8,7 +8,7 @@ use crate::permissions::denials;
 use crate::pyfmt::json::Json;
 use crate::router::Match;
 
-pub fn matches_json(matches: &[Match<'_>]) -> Json {
+pub(super) fn matches_json(matches: &[Match<'_>]) -> Json {
     Json::List(
         matches
             .iter()
@@ -24,7 +24,7 @@ pub fn matches_json(matches: &[Match<'_>]) -> Json {
     )
 }
 
-pub fn route(ctx: &Ctx<'_>, args: &RouteArgs) -> Result<Reply> {
+pub(super) fn route(ctx: &Ctx<'_>, args: &RouteArgs) -> Result<Reply> {
     let RouteArgs { prompt, limit, deny, routing } = args;
     let routed = routing.unwrap_or_default().route_source(&ctx.source, prompt, limit.get())?;
     let matches = routed.matches();

@@ -8,7 +8,7 @@ use crate::output::Reply;
 use crate::pyfmt::json::Json;
 use crate::runtime::{self, LoopOptions};
 
-pub fn bootstrap(ctx: &Ctx<'_>, args: &RouteArgs) -> Result<Reply> {
+pub(super) fn bootstrap(ctx: &Ctx<'_>, args: &RouteArgs) -> Result<Reply> {
     let (commands, tools) = ctx.source.commands_and_tools()?;
     let RouteArgs { prompt, limit, deny, routing } = args;
     let routing = routing.unwrap_or_default();
@@ -36,7 +36,7 @@ pub fn bootstrap(ctx: &Ctx<'_>, args: &RouteArgs) -> Result<Reply> {
     ]))
 }
 
-pub fn turn_loop(ctx: &Ctx<'_>, args: &TurnLoopArgs) -> Result<Reply> {
+pub(super) fn turn_loop(ctx: &Ctx<'_>, args: &TurnLoopArgs) -> Result<Reply> {
     let prompt = args.prompt.as_str();
     let max_turns = &args.max_turns;
     let opts = LoopOptions {

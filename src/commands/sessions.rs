@@ -19,7 +19,7 @@ fn failure(ctx: &Ctx<'_>, id: &str, status_key: &str, e: &ClawError) -> Reply {
         .with_exit(e.exit_code(ctx.format))
 }
 
-pub fn flush(ctx: &Ctx<'_>, args: &FlushArgs) -> Result<Reply> {
+pub(super) fn flush(ctx: &Ctx<'_>, args: &FlushArgs) -> Result<Reply> {
     let mut engine = Engine::new(Config::default());
     let given = args.session_id.as_deref().unwrap_or_default();
     if let Some(id) = &args.session_id {
@@ -47,7 +47,7 @@ pub fn flush(ctx: &Ctx<'_>, args: &FlushArgs) -> Result<Reply> {
     ]))
 }
 
-pub fn load(ctx: &Ctx<'_>, args: &SessionArgs) -> Result<Reply> {
+pub(super) fn load(ctx: &Ctx<'_>, args: &SessionArgs) -> Result<Reply> {
     let id = args.session_id.as_str();
     if let Err(e) = session_store::validate_id(id) {
         return Ok(failure(ctx, id, "loaded", &e));
@@ -74,7 +74,7 @@ pub fn load(ctx: &Ctx<'_>, args: &SessionArgs) -> Result<Reply> {
     ]))
 }
 
-pub fn list(ctx: &Ctx<'_>, directory: Option<&str>) -> Result<Reply> {
+pub(super) fn list(ctx: &Ctx<'_>, directory: Option<&str>) -> Result<Reply> {
     let ids = match Store::new(directory).list() {
         Ok(ids) => ids,
         Err(e) => {
@@ -103,7 +103,7 @@ pub fn list(ctx: &Ctx<'_>, directory: Option<&str>) -> Result<Reply> {
     Ok(Reply { exit: 0, body: crate::output::Body::Bytes(text) })
 }
 
-pub fn delete(ctx: &Ctx<'_>, args: &SessionArgs) -> Result<Reply> {
+pub(super) fn delete(ctx: &Ctx<'_>, args: &SessionArgs) -> Result<Reply> {
     let id = args.session_id.as_str();
     let deleted = match session_store::validate_id(id) {
         Ok(()) => Store::new(args.directory.as_deref()).delete(id),

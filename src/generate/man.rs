@@ -122,7 +122,7 @@ fn all_options() -> impl Iterator<Item = &'static Opt> {
 
 /// `$NAME`s that options' help text names, with the first option naming
 /// each, in spec order.
-pub fn option_variables() -> Vec<(String, &'static Opt)> {
+pub(super) fn option_variables() -> Vec<(String, &'static Opt)> {
     let mut found: Vec<(String, &'static Opt)> = Vec::new();
     for o in all_options() {
         for (i, _) in o.help.match_indices('$') {
@@ -160,7 +160,7 @@ fn examples() -> String {
 
 /// The man page: the top-level page, whose SUBCOMMANDS section gives every
 /// subcommand its synopsis, description and options.
-pub fn render() -> String {
+pub(super) fn render() -> String {
     let mut root = super::command();
     root.build();
     let page = clap_mangen::Man::new(root.clone());

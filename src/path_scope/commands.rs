@@ -5,7 +5,7 @@
 
 /// Programs that run code given in a string, in their input or in a file
 /// descriptor's worth of unknown text: refused outright, with the reason.
-pub fn runs_code(name: &str) -> Option<&'static str> {
+pub(super) fn runs_code(name: &str) -> Option<&'static str> {
     Some(match name {
         "eval" => "eval runs its arguments as code",
         "." => "dot-sourcing runs a script in this shell",
@@ -31,14 +31,14 @@ pub fn runs_code(name: &str) -> Option<&'static str> {
 
 /// Programs that never open their operands (their redirections are still
 /// checked): their arguments need not be paths, or even be known.
-pub fn opens_nothing(name: &str) -> bool {
+pub(super) fn opens_nothing(name: &str) -> bool {
     ["echo", "printf", "true", "false", ":", "exit", "return", "break", "continue", "shift", "sleep", "wait"]
         .contains(&name)
 }
 
 /// Options, of any program, that name a command to run: `--to-command`,
 /// `--use-compress-program`, `--rsh`, `--pre`, `--exec`, `--editor`, ...
-pub fn runs_command_option(word: &str) -> Option<&'static str> {
+pub(super) fn runs_command_option(word: &str) -> Option<&'static str> {
     let name = word.split('=').next().unwrap_or("").to_ascii_lowercase();
     if !name.starts_with("--") {
         return None;
@@ -56,7 +56,9 @@ pub fn runs_command_option(word: &str) -> Option<&'static str> {
 /// `git -c KEY=VALUE` and `git config KEY VALUE` for a key that may run a
 /// command (`core.pager`, `alias.*`, `core.sshCommand`, ...): the first
 /// such word. Only keys known to be inert are let through.
-pub fn git_unsafe_config<'w>(args: &[(usize, &'w super::lexer::Word)]) -> Option<(usize, &'w super::lexer::Word)> {
+pub(super) fn git_unsafe_config<'w>(
+    args: &[(usize, &'w super::lexer::Word)],
+) -> Option<(usize, &'w super::lexer::Word)> {
     const INERT: [&str; 12] = [
         "user.",
         "color.",
@@ -91,12 +93,12 @@ pub fn git_unsafe_config<'w>(args: &[(usize, &'w super::lexer::Word)]) -> Option
 }
 
 /// Interpreter options that take the next word as their value.
-pub const INTERPRETER_VALUE_OPTS: [&str; 12] =
+pub(super) const INTERPRETER_VALUE_OPTS: [&str; 12] =
     ["-o", "+o", "-O", "+O", "--rcfile", "--init-file", "-W", "-X", "-r", "--require", "--loader", "--import"];
 
 /// Short options that name a command to run, per program: the index of the
 /// first one in `args`.
-pub fn exec_option(name: &str, args: &[String]) -> Option<usize> {
+pub(super) fn exec_option(name: &str, args: &[String]) -> Option<usize> {
     let opts: &[&str] = match name {
         "fd" | "fdfind" => &["-x", "-X"],
         "npx" | "npm" | "pnpm" | "yarn" => &["-c"],
@@ -115,7 +117,7 @@ pub fn exec_option(name: &str, args: &[String]) -> Option<usize> {
 }
 
 /// Interpreters: (option letters that take code from a string or stdin).
-pub fn interpreter(name: &str) -> Option<&'static str> {
+pub(super) fn interpreter(name: &str) -> Option<&'static str> {
     let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
     Some(match base {
         "bash" | "sh" | "zsh" | "dash" | "ksh" | "mksh" | "ash" | "yash" | "fish" | "csh" | "tcsh" => "cis",
@@ -133,7 +135,7 @@ pub fn interpreter(name: &str) -> Option<&'static str> {
 
 /// Wrappers that run the command in their arguments, with the options that
 /// take a separate value.
-pub fn wrapper(name: &str) -> Option<&'static [&'static str]> {
+pub(super) fn wrapper(name: &str) -> Option<&'static [&'static str]> {
     Some(match name {
         "env" => &["-u", "--unset"],
         "nice" => &["-n", "--adjustment"],
@@ -148,13 +150,13 @@ pub fn wrapper(name: &str) -> Option<&'static [&'static str]> {
 
 /// Editors run ex commands given as `+cmd`, `-c cmd`, `--cmd cmd`,
 /// `-S file`: is this word one?
-pub fn editor_command(name: &str, word: &str) -> bool {
+pub(super) fn editor_command(name: &str, word: &str) -> bool {
     ["vi", "vim", "nvim", "ex", "view", "gvim"].contains(&name)
         && (word.starts_with('+') || ["-c", "--cmd", "-S", "-s", "-u", "--eval"].contains(&word))
 }
 
 /// `cd`-like commands (bash and PowerShell names).
-pub fn changes_dir(name: &str) -> Option<DirOp> {
+pub(super) fn changes_dir(name: &str) -> Option<DirOp> {
     Some(match name {
         "cd" | "chdir" | "set-location" | "sl" => DirOp::Cd,
         "pushd" | "push-location" => DirOp::Push,
@@ -164,20 +166,20 @@ pub fn changes_dir(name: &str) -> Option<DirOp> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DirOp {
+pub(super) enum DirOp {
     Cd,
     Push,
     Pop,
 }
 
 /// Reserved words that may precede a command.
-pub const RESERVED: [&str; 17] = [
+pub(super) const RESERVED: [&str; 17] = [
     "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "time", "[[", "]]", "esac", "in",
 ];
 
 /// An awk program that can neither run commands nor read or write files
 /// other than its operands.
-pub fn awk_safe(program: &str) -> bool {
+pub(super) fn awk_safe(program: &str) -> bool {
     if ["system", "getline", "@load", "@include"].iter().any(|t| program.contains(t)) {
         return false;
     }
@@ -196,7 +198,7 @@ pub fn awk_safe(program: &str) -> bool {
 /// without the `w`/`e` flags, transliteration, printing, deleting, hold
 /// space and branching. Anything else (`r`, `R`, `w`, `W`, `e`, text
 /// commands, GNU extensions) is not judged safe.
-pub fn sed_safe(script: &str) -> bool {
+pub(super) fn sed_safe(script: &str) -> bool {
     let c: Vec<char> = script.chars().collect();
     let n = c.len();
     let mut i = 0;

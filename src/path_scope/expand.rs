@@ -13,7 +13,7 @@ use super::lexer::{Q, QChar, Word};
 use super::resolve::{home_dir, passwd_home};
 
 /// A word expands to at most this many alternatives.
-pub const MAX_ALTERNATIVES: usize = 256;
+pub(super) const MAX_ALTERNATIVES: usize = 256;
 /// `${a:-${b:-…}}` nested deeper than this is refused.
 const MAX_PARAM_DEPTH: usize = 16;
 
@@ -52,7 +52,7 @@ const DYNAMIC: [&str; 28] = [
 
 /// What the payload did to a variable.
 #[derive(Debug, Clone)]
-pub enum Val {
+pub(super) enum Val {
     /// Its possible values (`None`: unset).
     Known(Vec<Option<String>>),
     /// Set in a way that cannot be evaluated; the text says how.
@@ -60,7 +60,7 @@ pub enum Val {
 }
 
 /// The shell state a word is expanded in.
-pub struct Env {
+pub(super) struct Env {
     pub ps: bool,
     pub vars: HashMap<String, Val>,
     /// Possible working directories.
@@ -102,7 +102,7 @@ fn product(heads: Alts, tails: &Alts) -> Result<Alts, String> {
 impl Env {
     /// Expand `word` into the fields it can produce. `split`: field
     /// splitting applies (arguments, not assignment values).
-    pub fn expand(&self, word: &Word, split: bool) -> Result<Vec<Field>, String> {
+    pub(super) fn expand(&self, word: &Word, split: bool) -> Result<Vec<Field>, String> {
         if let Some(&(_, Q::Opaque(kind))) = word.chars.iter().find(|c| matches!(c.1, Q::Opaque(_))) {
             return Err(kind.name().to_string());
         }
@@ -177,7 +177,7 @@ impl Env {
     }
 
     /// The possible values of parameter `name`.
-    pub fn lookup(&self, name: &str) -> Result<Vec<Option<String>>, String> {
+    pub(super) fn lookup(&self, name: &str) -> Result<Vec<Option<String>>, String> {
         if self.ps {
             return match name.to_ascii_lowercase().as_str() {
                 "pwd" => Ok(paths(&self.cwds)),

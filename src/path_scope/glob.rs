@@ -19,24 +19,24 @@ pub const MAX_GLOB_TIME: Duration = Duration::from_millis(300);
 /// A word whose brace expansion gives more words than this is refused.
 pub const BRACE_MAX_RESULTS: usize = 4096;
 /// ... and so is one whose expansion has more characters than this.
-pub const BRACE_MAX_CHARS: usize = 4 << 20;
+pub(super) const BRACE_MAX_CHARS: usize = 4 << 20;
 
 /// What is left of a check's expansion allowance. Only time spent inside
 /// [`glob`] counts against [`MAX_GLOB_TIME`], so the answer for a payload
 /// does not depend on how long the rest of the check took.
-pub struct Budget {
+pub(super) struct Budget {
     entries: usize,
     used: Duration,
     started: Option<Instant>,
 }
 
 impl Budget {
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Budget { entries: MAX_GLOB_ENTRIES, used: Duration::ZERO, started: None }
     }
 
     /// Spend `n` units; `false` once the budget is exhausted.
-    pub fn spend(&mut self, n: usize) -> bool {
+    pub(super) fn spend(&mut self, n: usize) -> bool {
         let elapsed = self.used + self.started.map_or(Duration::ZERO, |s| s.elapsed());
         match self.entries.checked_sub(n) {
             Some(left) if elapsed < MAX_GLOB_TIME => {
@@ -63,12 +63,12 @@ impl Budget {
 
 /// A field ready for globbing: each character with "is it a live glob
 /// character" (unquoted).
-pub type Field = Vec<(char, bool)>;
+pub(super) type Field = Vec<(char, bool)>;
 
 /// Expand `field` (relative to `cwd`) against the file system.
 /// `Ok(None)` when it has no live glob character or matches nothing (bash
 /// then keeps the word as written); `Err(())` when the budget ran out.
-pub fn glob(field: &[(char, bool)], cwd: &Path, budget: &mut Budget) -> Result<Option<Vec<PathBuf>>, ()> {
+pub(super) fn glob(field: &[(char, bool)], cwd: &Path, budget: &mut Budget) -> Result<Option<Vec<PathBuf>>, ()> {
     if !field.iter().any(|&(c, g)| g && matches!(c, '*' | '?' | '[')) {
         return Ok(None);
     }
@@ -129,7 +129,7 @@ fn glob_timed(field: &[(char, bool)], cwd: &Path, budget: &mut Budget) -> Result
 }
 
 /// Match `name` against one glob component.
-pub fn glob_match(pat: &[(char, bool)], name: &str) -> bool {
+pub(super) fn glob_match(pat: &[(char, bool)], name: &str) -> bool {
     let t: Vec<char> = name.chars().collect();
     let (mut p, mut n) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
@@ -209,7 +209,7 @@ fn bracket(pat: &[(char, bool)], p: usize, ch: char) -> Option<(bool, usize)> {
 
 /// Why brace expansion gave up.
 #[derive(Debug, PartialEq, Eq)]
-pub enum BraceError {
+pub(super) enum BraceError {
     /// More than [`BRACE_MAX_RESULTS`] words or [`BRACE_MAX_CHARS`] characters.
     TooLarge,
     /// A `{a..b}` sequence expression (not evaluated).
@@ -217,7 +217,7 @@ pub enum BraceError {
 }
 
 /// Bash brace expansion (`a{b,c}d`), leftmost first.
-pub fn brace_expand(word: Vec<QChar>) -> Result<Vec<Vec<QChar>>, BraceError> {
+pub(super) fn brace_expand(word: Vec<QChar>) -> Result<Vec<Vec<QChar>>, BraceError> {
     let mut out = Vec::new();
     let mut work = vec![word];
     let mut budget = BRACE_MAX_CHARS;

@@ -8,7 +8,7 @@
 
 /// A string value and the key it sits under (inherited through arrays).
 #[derive(Debug, PartialEq)]
-pub struct Entry {
+pub(super) struct Entry {
     pub key: Option<String>,
     pub value: String,
     /// The value held an unpaired surrogate (replaced by U+FFFD here).
@@ -17,7 +17,7 @@ pub struct Entry {
 
 /// The string entries of a JSON object or array, or `None` when `text`
 /// is not one (after an optional BOM and whitespace).
-pub fn entries(text: &str) -> Option<Vec<Entry>> {
+pub(super) fn entries(text: &str) -> Option<Vec<Entry>> {
     let s: Vec<char> = text.trim_start_matches('\u{feff}').chars().collect();
     let mut p = Parser { s, i: 0 };
     p.ws();
@@ -30,7 +30,7 @@ pub fn entries(text: &str) -> Option<Vec<Entry>> {
 }
 
 /// A payload that is one JSON string (`"cat /etc/passwd"`): its value.
-pub fn string_scalar(text: &str) -> Option<String> {
+pub(super) fn string_scalar(text: &str) -> Option<String> {
     let s: Vec<char> = text.trim_start_matches('\u{feff}').chars().collect();
     let mut p = Parser { s, i: 0 };
     p.ws();

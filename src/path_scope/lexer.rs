@@ -7,7 +7,7 @@
 
 /// How a character of a word was quoted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Q {
+pub(super) enum Q {
     /// Unquoted: subject to every expansion.
     Unq,
     /// Inside double quotes: parameter expansion only.
@@ -22,7 +22,7 @@ pub enum Q {
 
 /// Run-time-only constructs, named in refusals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Opaque {
+pub(super) enum Opaque {
     Command,
     Process,
     Arithmetic,
@@ -34,7 +34,7 @@ pub enum Opaque {
 }
 
 impl Opaque {
-    pub fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Opaque::Command => "command substitution",
             Opaque::Process => "process substitution",
@@ -46,17 +46,17 @@ impl Opaque {
     }
 }
 
-pub type QChar = (char, Q);
+pub(super) type QChar = (char, Q);
 
 /// Code a word runs while it is expanded.
 #[derive(Debug, Clone)]
-pub struct Sub {
+pub(super) struct Sub {
     pub kind: Opaque,
     pub text: String,
 }
 
 #[derive(Debug, Clone)]
-pub struct Word {
+pub(super) struct Word {
     pub chars: Vec<QChar>,
     /// The word's source text, quotes and escapes included.
     pub raw: String,
@@ -65,28 +65,28 @@ pub struct Word {
 
 impl Word {
     /// A word from literal text (JSON values): every character unquoted.
-    pub fn literal(text: &str) -> Word {
+    pub(super) fn literal(text: &str) -> Word {
         Word { chars: text.chars().map(|c| (c, Q::Unq)).collect(), raw: text.to_string(), subs: Vec::new() }
     }
 
     /// The word after quote removal, before any expansion (markers dropped).
-    pub fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         self.chars.iter().filter(|c| !matches!(c.1, Q::Opaque(_))).map(|c| c.0).collect()
     }
 
     /// Is the whole word unquoted plain text equal to `s`?
-    pub fn is_bare(&self, s: &str) -> bool {
+    pub(super) fn is_bare(&self, s: &str) -> bool {
         self.chars.iter().all(|c| c.1 == Q::Unq) && self.text() == s
     }
 
     /// The source text with quote characters dropped (backslashes kept).
-    pub fn raw_unquoted(&self) -> String {
+    pub(super) fn raw_unquoted(&self) -> String {
         self.raw.chars().filter(|c| *c != '\'' && *c != '"').collect()
     }
 
     /// `NAME=value` or `NAME+=value` with an unquoted valid name: the name
     /// and the index where the value starts.
-    pub fn assignment(&self) -> Option<(String, usize)> {
+    pub(super) fn assignment(&self) -> Option<(String, usize)> {
         let mut name = String::new();
         for (i, &(c, q)) in self.chars.iter().enumerate() {
             if q != Q::Unq {
@@ -113,7 +113,7 @@ impl Word {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Redir {
+pub(super) enum Redir {
     /// The next word is a file.
     Path,
     /// `>&`/`<&`: the next word is a file unless it is a fd number or `-`.
@@ -124,7 +124,7 @@ pub enum Redir {
 
 /// Operators between commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
+pub(super) enum Op {
     /// `;`, `&`, newline, `;;`.
     Seq,
     And,
@@ -135,7 +135,7 @@ pub enum Op {
 }
 
 #[derive(Debug)]
-pub enum Tok {
+pub(super) enum Tok {
     Word(Word),
     Op(Op),
     Redir(Redir),
@@ -144,13 +144,13 @@ pub enum Tok {
 }
 
 /// The tokens of a line, or the construct that made it uncheckable.
-pub struct Lexed {
+pub(super) struct Lexed {
     pub toks: Vec<Tok>,
     pub refusal: Option<&'static str>,
 }
 
 /// Splits one shell line into tokens.
-pub struct Lexer {
+pub(super) struct Lexer {
     s: Vec<char>,
     i: usize,
     ps: bool,
@@ -167,7 +167,7 @@ pub struct Lexer {
     refusal: Option<&'static str>,
 }
 
-pub fn lex(src: &str, ps: bool) -> Lexed {
+pub(super) fn lex(src: &str, ps: bool) -> Lexed {
     let lexer = Lexer {
         s: src.chars().collect(),
         i: 0,

@@ -13,13 +13,13 @@ const MAX_SYMLINKS: usize = 40;
 /// normalized path (they are symlinks into /proc on Linux).
 const HARMLESS_DEV: [&str; 6] = ["/dev/null", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/zero"];
 
-pub const REASON_DRIVE: &str = "Windows drive path is outside the POSIX workspace roots";
-pub const REASON_UNC: &str = "UNC path is outside the POSIX workspace roots";
-pub const REASON_PROVIDER: &str = "PowerShell provider path is outside the POSIX workspace roots";
-pub const REASON_URL: &str = "file: URL with a host is outside the workspace roots";
+pub(super) const REASON_DRIVE: &str = "Windows drive path is outside the POSIX workspace roots";
+pub(super) const REASON_UNC: &str = "UNC path is outside the POSIX workspace roots";
+pub(super) const REASON_PROVIDER: &str = "PowerShell provider path is outside the POSIX workspace roots";
+pub(super) const REASON_URL: &str = "file: URL with a host is outside the workspace roots";
 
 /// The reason a Windows drive or UNC path is outside, if `s` is one.
-pub fn windows_kind(s: &str) -> Option<&'static str> {
+pub(super) fn windows_kind(s: &str) -> Option<&'static str> {
     let b = s.as_bytes();
     // `C:`, `C:\x`, `C:/x`, `c:foo`; not `x: text` (a label, not a path).
     if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && !b.get(2).is_some_and(u8::is_ascii_whitespace) {
@@ -33,7 +33,7 @@ pub fn windows_kind(s: &str) -> Option<&'static str> {
 
 /// PowerShell provider-qualified paths: `HKLM:\x`, `Env:PATH`,
 /// `FileSystem::/etc`, `Microsoft.PowerShell.Core\FileSystem::x`.
-pub fn is_provider_path(s: &str) -> bool {
+pub(super) fn is_provider_path(s: &str) -> bool {
     if s.contains("::") {
         return true;
     }
@@ -45,7 +45,7 @@ pub fn is_provider_path(s: &str) -> bool {
 
 /// A `file:` URL's path: `file:///x`, `file://localhost/x` and `file:/x`
 /// give `/x`; `Err` for a URL naming another host.
-pub fn file_url_path(s: &str) -> Option<Result<String, &'static str>> {
+pub(super) fn file_url_path(s: &str) -> Option<Result<String, &'static str>> {
     let scheme = s.get(..5)?;
     if !scheme.eq_ignore_ascii_case("file:") {
         return None;
@@ -63,7 +63,7 @@ pub fn file_url_path(s: &str) -> Option<Result<String, &'static str>> {
 }
 
 /// `path` with `.` and `..` removed lexically (no file system access).
-pub fn normalize(path: &Path) -> PathBuf {
+pub(super) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::from("/");
     for c in path.components() {
         match c {
@@ -78,7 +78,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Whether the absolute `path` is one of the harmless device nodes.
-pub fn is_harmless_dev(path: &Path) -> bool {
+pub(super) fn is_harmless_dev(path: &Path) -> bool {
     let n = normalize(path);
     HARMLESS_DEV.iter().any(|d| n == Path::new(d))
 }
@@ -86,13 +86,13 @@ pub fn is_harmless_dev(path: &Path) -> bool {
 /// Resolve an absolute path like the kernel does: follow every existing
 /// symlink (dangling ones too), let `..` pop what has been resolved so far,
 /// and keep components that don't exist as they are.
-pub fn resolve(path: &Path) -> PathBuf {
+pub(super) fn resolve(path: &Path) -> PathBuf {
     resolve_with(path, &[])
 }
 
 /// [`resolve`], with `links` (link path, target) made by the payload
 /// itself taking precedence over the file system.
-pub fn resolve_with(path: &Path, links: &[(PathBuf, PathBuf)]) -> PathBuf {
+pub(super) fn resolve_with(path: &Path, links: &[(PathBuf, PathBuf)]) -> PathBuf {
     fn push_components(pending: &mut Vec<OsString>, path: &Path) {
         let comps: Vec<OsString> = path
             .components()
@@ -153,7 +153,7 @@ pub fn resolve_with(path: &Path, links: &[(PathBuf, PathBuf)]) -> PathBuf {
 
 /// The home directory `~` means: `$HOME` when set and non-empty, else the
 /// passwd entry of the current user id (as bash does).
-pub fn home_dir() -> Option<String> {
+pub(super) fn home_dir() -> Option<String> {
     match std::env::var("HOME") {
         Ok(h) if !h.is_empty() => Some(h),
         _ => {
@@ -164,7 +164,7 @@ pub fn home_dir() -> Option<String> {
 }
 
 /// `~user`'s home directory from /etc/passwd.
-pub fn passwd_home(user: &str) -> Option<String> {
+pub(super) fn passwd_home(user: &str) -> Option<String> {
     if user.is_empty() || !user.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
         return None;
     }

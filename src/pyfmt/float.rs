@@ -3,7 +3,7 @@
 //! with a signed, at least two-digit exponent (`1e-07`, `1.5e+16`).
 
 /// Python's `repr()` of a finite or non-finite float (`inf`, `nan` included).
-pub fn repr(x: f64) -> String {
+pub(crate) fn repr(x: f64) -> String {
     if x.is_nan() {
         return "nan".into();
     }
@@ -54,7 +54,7 @@ pub fn repr(x: f64) -> String {
 /// Python's `float(text)` as argparse's `type=float` applies it.  As CPython
 /// does, non-ASCII decimal digits count as their ASCII twins and non-ASCII
 /// whitespace as a space; any other non-ASCII character is an error.
-pub fn parse(text: &str) -> Option<f64> {
+pub(crate) fn parse(text: &str) -> Option<f64> {
     let mut ascii = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -65,7 +65,7 @@ impl fmt::Display for PyInt {
 }
 
 /// Python slicing `seq[:limit]` with a possibly negative `limit`.
-pub fn slice_end(len: usize, limit: i64) -> usize {
+pub(crate) fn slice_end(len: usize, limit: i64) -> usize {
     if limit >= 0 {
         (limit as u64).min(len as u64) as usize
     } else {

@@ -72,14 +72,14 @@ impl Json {
 }
 
 /// `json.dumps(value)`.
-pub fn dumps(value: &Json) -> String {
+pub(crate) fn dumps(value: &Json) -> String {
     let mut out = String::new();
     write(&mut out, value, None, 0);
     out
 }
 
 /// `json.dumps(value, indent=indent)`.
-pub fn dumps_indent(value: &Json, indent: usize) -> String {
+pub(crate) fn dumps_indent(value: &Json, indent: usize) -> String {
     let mut out = String::new();
     write(&mut out, value, Some(indent), 0);
     out
@@ -165,7 +165,7 @@ fn float(x: f64) -> String {
 }
 
 /// A string literal with `ensure_ascii=True` escaping.
-pub fn write_str(out: &mut String, s: &str) {
+pub(crate) fn write_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
     write_str_body(out, s);

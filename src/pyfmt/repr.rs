@@ -4,12 +4,12 @@
 use super::ucd::is_printable;
 
 /// Python's `str(bool)`: `True` or `False`.
-pub fn py_bool(b: bool) -> &'static str {
+pub(crate) fn py_bool(b: bool) -> &'static str {
     if b { "True" } else { "False" }
 }
 
 /// `repr(s)` for a Python `str`.
-pub fn str_repr(s: &str) -> String {
+pub(crate) fn str_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
@@ -34,10 +34,9 @@ pub fn str_repr(s: &str) -> String {
 }
 
 /// A Python value as `repr()` shows it inside a container.
-pub enum PyVal<'a> {
+pub(crate) enum PyVal<'a> {
     Str(&'a str),
     Int(i64),
-    Bool(bool),
     /// A list of strings: `['a', 'b']`.
     StrList(&'a [String]),
     /// A tuple of strings: `('a',)`, `('a', 'b')`, `()`.
@@ -46,7 +45,7 @@ pub enum PyVal<'a> {
 }
 
 /// `repr()` of a value built from [`PyVal`].
-pub fn repr(v: &PyVal<'_>) -> String {
+pub(crate) fn repr(v: &PyVal<'_>) -> String {
     let mut out = String::new();
     write(&mut out, v);
     out
@@ -56,7 +55,6 @@ fn write(out: &mut String, v: &PyVal<'_>) {
     match v {
         PyVal::Str(s) => out.push_str(&str_repr(s)),
         PyVal::Int(n) => out.push_str(&n.to_string()),
-        PyVal::Bool(b) => out.push_str(if *b { "True" } else { "False" }),
         PyVal::StrList(items) => {
             out.push('[');
             join(out, items);
@@ -124,7 +122,7 @@ mod tests {
         assert_eq!(repr(&PyVal::StrTuple(&two)), "('a', \"b'\")");
         assert_eq!(repr(&PyVal::StrTuple(&[])), "()");
         assert_eq!(repr(&PyVal::StrList(&two)), "['a', \"b'\"]");
-        let d = PyVal::Dict(vec![("type", PyVal::Str("x")), ("n", PyVal::Int(3)), ("ok", PyVal::Bool(true))]);
-        assert_eq!(repr(&d), "{'type': 'x', 'n': 3, 'ok': True}");
+        let d = PyVal::Dict(vec![("type", PyVal::Str("x")), ("n", PyVal::Int(3))]);
+        assert_eq!(repr(&d), "{'type': 'x', 'n': 3}");
     }
 }

@@ -2,34 +2,34 @@
 
 /// Python's `str.isspace()` for one character.  Rust's `char::is_whitespace`
 /// lacks the four information separators U+001C..U+001F that Python splits on.
-pub fn is_space(c: char) -> bool {
+pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
 /// The whitespace `int()` and `float()` strip: ASCII `" \t\n\v\f\r"` and the
 /// non-ASCII `str.isspace()` characters.  Unlike `str.split()`, the ASCII
 /// information separators U+001C..U+001F are not stripped.
-pub fn is_number_space(c: char) -> bool {
+pub(crate) fn is_number_space(c: char) -> bool {
     if c.is_ascii() { matches!(c, ' ' | '\t'..='\r') } else { c.is_whitespace() }
 }
 
 /// `text.strip()` as `int()` and `float()` strip.
-pub fn strip_number(text: &str) -> &str {
+pub(crate) fn strip_number(text: &str) -> &str {
     text.trim_matches(is_number_space)
 }
 
 /// `text.split()` with no arguments.
-pub fn split(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn split(text: &str) -> impl Iterator<Item = &str> {
     text.split(is_space).filter(|t| !t.is_empty())
 }
 
 /// `text.strip()` with no arguments.
-pub fn strip(text: &str) -> &str {
+pub(crate) fn strip(text: &str) -> &str {
     text.trim_matches(is_space)
 }
 
 /// `text.lower()`; ASCII text takes the fast path.
-pub fn lower(text: &str) -> String {
+pub(crate) fn lower(text: &str) -> String {
     if text.is_ascii() { text.to_ascii_lowercase() } else { text.to_lowercase() }
 }
 

@@ -14,7 +14,7 @@ fn in_ranges(table: &[(u32, u32)], c: char) -> Option<(u32, u32)> {
 }
 
 /// `str.isprintable()` for one character.
-pub fn is_printable(c: char) -> bool {
+pub(crate) fn is_printable(c: char) -> bool {
     if c.is_ascii() {
         return (' '..='~').contains(&c);
     }
@@ -22,7 +22,7 @@ pub fn is_printable(c: char) -> bool {
 }
 
 /// `unicodedata.decimal(c)`: the value of a decimal digit.
-pub fn decimal(c: char) -> Option<u8> {
+pub(crate) fn decimal(c: char) -> Option<u8> {
     if c.is_ascii_digit() {
         return Some(c as u8 - b'0');
     }

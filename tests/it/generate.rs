@@ -180,7 +180,7 @@ fn man_page_environment_lists_every_variable_claw_reads() {
 fn man_page_describes_every_option() {
     let page = plain(&generate("man"));
     for o in spec::TOP.iter().chain(spec::COMMANDS.iter().flat_map(|c| c.opts.iter())) {
-        let text = claw::generate::described(o);
+        let text = claw::described(o);
         assert!(!text.is_empty(), "{} has no description", o.flags[0]);
         assert!(page.contains(text), "the man page lacks {}'s description {text:?}", o.flags[0]);
     }

@@ -372,9 +372,9 @@ fn reference_sessions_with_lone_surrogates_load_and_resave_losslessly() {
     std::fs::write(s.join("sur.json"), text).unwrap();
     let v = envelope(&run(tmp.path(), &["load-session", "sur", "--directory", "s", "--output-format", "json"]));
     assert_eq!((v["loaded"].as_bool(), v["messages_count"].as_u64()), (Some(true), Some(1)), "{v}");
-    let store = claw::session_store::Store::new(s.to_str());
+    let store = claw::Store::new(s.to_str());
     let session = store.load("sur").unwrap_or_else(|_| panic!("loads"));
-    let again = claw::session_store::Store::new(tmp.path().join("t").to_str());
+    let again = claw::Store::new(tmp.path().join("t").to_str());
     let path = again.save(&session).unwrap();
     assert_eq!(std::fs::read_to_string(path).unwrap(), text);
 }

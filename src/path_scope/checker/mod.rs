@@ -23,7 +23,7 @@ const MAX_VALUES: usize = 64;
 /// The shell may be in at most this many working directories.
 const MAX_CWDS: usize = 64;
 
-pub const REASON_ESCAPE: &str = "path escapes the workspace roots";
+pub(super) const REASON_ESCAPE: &str = "path escapes the workspace roots";
 const REASON_DEEP: &str = "command substitutions nested too deeply to check";
 
 /// Variables whose assignment changes how the shell runs or expands.
@@ -49,7 +49,7 @@ const SPECIAL_ASSIGN: [&str; 16] = [
 /// The word index of a redirection target in refusals.
 const REDIRECTION: usize = usize::MAX;
 
-pub fn unresolved(construct: &str, index: usize, raw: &str) -> Violation {
+pub(super) fn unresolved(construct: &str, index: usize, raw: &str) -> Violation {
     let candidate: String = raw.chars().take(200).collect();
     let place = match index {
         0 => String::new(),
@@ -76,7 +76,7 @@ struct Simple {
     redirs: Vec<(Redir, Word)>,
 }
 
-pub struct Checker {
+pub(super) struct Checker {
     roots: Vec<PathBuf>,
     pub env: Env,
     budget: Budget,
@@ -97,7 +97,7 @@ pub struct Checker {
 }
 
 impl Checker {
-    pub fn new(roots: Vec<PathBuf>, cwd: PathBuf, ps: bool) -> Self {
+    pub(super) fn new(roots: Vec<PathBuf>, cwd: PathBuf, ps: bool) -> Self {
         Checker {
             roots,
             env: Env { ps, vars: HashMap::new(), cwds: vec![cwd], oldpwd: None, unknown_state: None },
@@ -114,7 +114,7 @@ impl Checker {
     }
 
     /// Check a shell line.
-    pub fn check_line(&mut self, line: &str) -> Result<(), Violation> {
+    pub(super) fn check_line(&mut self, line: &str) -> Result<(), Violation> {
         let lexed = lex(line, self.env.ps);
         if let Some(why) = lexed.refusal {
             return Err(unresolved(why, 0, line));

@@ -56,7 +56,7 @@ impl Checker {
 
     /// A word that is a path as a whole (redirection targets, file-tool
     /// operands).
-    pub fn check_word(&mut self, w: &Word, idx: usize) -> Result<(), Violation> {
+    pub(crate) fn check_word(&mut self, w: &Word, idx: usize) -> Result<(), Violation> {
         windows_as_written(w)?;
         let fields = self.env.expand(w, true).map_err(|c| unresolved(&c, idx, &w.raw))?;
         for f in fields {
@@ -66,7 +66,7 @@ impl Checker {
     }
 
     /// A JSON path value: checked as written and as a shell would expand it.
-    pub fn check_json_path(&mut self, value: &str) -> Result<(), Violation> {
+    pub(crate) fn check_json_path(&mut self, value: &str) -> Result<(), Violation> {
         let value: String = value.chars().filter(|c| *c != '\0').collect();
         let w = Word::literal(&value);
         self.check_literal(&w, 0)?;
@@ -74,7 +74,7 @@ impl Checker {
     }
 
     /// The word's text as a file API would take it: no expansion.
-    pub fn check_literal(&mut self, w: &Word, idx: usize) -> Result<(), Violation> {
+    pub(crate) fn check_literal(&mut self, w: &Word, idx: usize) -> Result<(), Violation> {
         let literal: Field = w.text().chars().map(|c| (c, false)).collect();
         self.check_field(&literal, idx, w)
     }

@@ -8,7 +8,7 @@ use claw::error::Kind;
 use super::*;
 
 /// The shapes of one subcommand's envelope besides the typed error, help and parse errors.
-pub fn command_shapes(command: CommandId) -> Vec<Shape> {
+pub(super) fn command_shapes(command: CommandId) -> Vec<Shape> {
     match command {
         CommandId::Summary => {
             let backlog = list(object(&[
@@ -63,14 +63,14 @@ pub fn command_shapes(command: CommandId) -> Vec<Shape> {
                 ("surface", described(boolean(), "`--surface` given")),
                 (
                     "gated_metrics",
-                    described(list(one_of(claw::parity::METRICS)), "the metrics `--fail-under` and `--baseline` check"),
+                    described(list(one_of(claw::METRICS)), "the metrics `--fail-under` and `--baseline` check"),
                 ),
                 ("baseline", described(nullable(string()), "`--baseline` as given")),
                 ("baseline_passed", described(nullable(boolean()), "null without `--baseline`")),
                 (
                     "baseline_drops",
                     list(object(&[
-                        ("metric", one_of(claw::parity::METRICS)),
+                        ("metric", one_of(claw::METRICS)),
                         ("now", ratio()),
                         ("baseline", ratio()),
                         ("newly_missing", strings()),
@@ -79,7 +79,7 @@ pub fn command_shapes(command: CommandId) -> Vec<Shape> {
                 (
                     "failures",
                     list(object(&[
-                        ("metric", one_of(claw::parity::METRICS)),
+                        ("metric", one_of(claw::METRICS)),
                         ("check", one_of(["fail_under", "baseline"])),
                         ("message", string()),
                     ])),
@@ -92,7 +92,7 @@ pub fn command_shapes(command: CommandId) -> Vec<Shape> {
         ],
         CommandId::SetupReport => {
             let mut deferred = vec![("trusted", boolean())];
-            let flags = claw::setup::DeferredInit::run(true);
+            let flags = claw::DeferredInit::run(true);
             deferred.extend(flags.steps().map(|(name, _)| (name, boolean())));
             vec![Shape::success(vec![
                 ("setup", setup()),

@@ -30,13 +30,13 @@ mod commands;
 
 use commands::command_shapes;
 
-pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+pub(crate) const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// The file name of the schema for parse errors.
-pub const PARSE_ERROR: &str = "parse-error";
+pub(crate) const PARSE_ERROR: &str = "parse-error";
 
 /// The file name of the schema for the bare program (`command` = `"claw"`).
-pub const TOP: &str = "claw";
+pub(crate) const TOP: &str = "claw";
 
 // ---------------------------------------------------------------------------
 // A small builder over `serde_json::Value`.
@@ -117,7 +117,7 @@ fn exit(codes: &[i64]) -> Value {
 
 /// One kind of envelope: its name in `$defs`, what it is, its `exit_code`,
 /// and its command fields (after the common ones).
-pub struct Shape {
+pub(crate) struct Shape {
     pub name: &'static str,
     pub description: &'static str,
     pub exit: Value,
@@ -165,7 +165,7 @@ impl Shape {
 }
 
 /// The `error.kind`s any handler may end with (see [`Kind::from_any_command`]).
-pub fn claw_error_kinds() -> Vec<&'static str> {
+pub(crate) fn claw_error_kinds() -> Vec<&'static str> {
     Kind::ALL.into_iter().filter(|k| k.from_any_command()).map(Kind::as_str).collect()
 }
 
@@ -253,7 +253,7 @@ fn setup() -> Value {
 }
 
 fn stop_reason() -> Value {
-    use claw::query_engine::StopReason as S;
+    use claw::StopReason as S;
     one_of([S::Completed, S::MaxTurnsReached, S::MaxBudgetReached, S::Timeout].map(S::as_str))
 }
 
@@ -370,11 +370,10 @@ fn pretty(v: &Value) -> String {
 }
 
 /// The schema of subcommand `name`'s envelope.
-pub fn command_schema(c: &spec::Cmd) -> Value {
+pub(crate) fn command_schema(c: &spec::Cmd) -> Value {
     let mut shapes = command_shapes(c.id);
     if c.declares("routing") {
-        let routing =
-            described(one_of(claw::routing::CHOICES), "only with --routing or CLAW_ROUTING: the routing used");
+        let routing = described(one_of(claw::ROUTING_CHOICES), "only with --routing or CLAW_ROUTING: the routing used");
         shapes.iter_mut().for_each(|s| s.optional.push(("routing", routing.clone())));
     }
     shapes.extend([error_shape(), help_shape(), parse_shape()]);
@@ -388,7 +387,7 @@ pub fn command_schema(c: &spec::Cmd) -> Value {
 }
 
 /// The schema of what the bare program prints as JSON: help, version, generated files, parse errors.
-pub fn top_schema() -> Value {
+pub(crate) fn top_schema() -> Value {
     let mut shapes = vec![
         help_shape(),
         Shape::new("version", "`--version` with `--output-format json`", exit(&[0]), vec![("version", string())]),
@@ -410,7 +409,7 @@ pub fn top_schema() -> Value {
 }
 
 /// The schema of a parse error's envelope, whatever its target.
-pub fn parse_error_schema() -> Value {
+pub(crate) fn parse_error_schema() -> Value {
     document(
         PARSE_ERROR,
         "claw parse error (--output-format json)",
@@ -422,7 +421,7 @@ pub fn parse_error_schema() -> Value {
 
 /// Every schema file as `(file name, pretty JSON text)`, in a stable order:
 /// the subcommands in the reference's order, then `claw`, then `parse-error`.
-pub fn all() -> Vec<(String, String)> {
+pub(crate) fn all() -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> =
         spec::COMMANDS.iter().map(|c| (format!("{}.schema.json", c.name), pretty(&command_schema(c)))).collect();
     files.push((format!("{TOP}.schema.json"), pretty(&top_schema())));

@@ -10,30 +10,30 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 /// The binary under test.
-pub const BIN: &str = env!("CARGO_BIN_EXE_claw");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_claw");
 
 /// How long a run that should finish may take before it counts as a hang.
 /// It guards against hangs; it measures no speed.
-pub const DEADLINE: Duration = Duration::from_secs(60);
+pub(crate) const DEADLINE: Duration = Duration::from_secs(60);
 
 /// `claw`, inheriting none of the variables that change what it reads
 /// (`CLAW_REFERENCE_DATA`, `CLAW_WORKSPACE`, `CLAW_ROUTING`): a test sets
 /// the ones it means.
-pub fn claw() -> Command {
+pub(crate) fn claw() -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env_remove("CLAW_REFERENCE_DATA").env_remove("CLAW_WORKSPACE").env_remove("CLAW_ROUTING");
     cmd
 }
 
 /// [`claw`] run in `dir`.
-pub fn claw_in(dir: &Path) -> Command {
+pub(crate) fn claw_in(dir: &Path) -> Command {
     let mut cmd = claw();
     cmd.current_dir(dir);
     cmd
 }
 
 /// What a finished run printed, as text.
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -51,19 +51,19 @@ impl From<Output> for Run {
 
 impl Run {
     /// Run `cmd` to completion.
-    pub fn of(cmd: &mut Command) -> Run {
+    pub(crate) fn of(cmd: &mut Command) -> Run {
         cmd.output().expect("run claw").into()
     }
 
     /// The one JSON envelope of a JSON-mode run (see [`envelope`]).
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         parse_envelope(self.stdout.as_bytes(), self.stderr.as_bytes(), Some(self.code))
     }
 }
 
 /// The one JSON envelope of a JSON-mode run: nothing on stderr, one line on
 /// stdout, and its `exit_code` the process's.
-pub fn envelope(out: &Output) -> Value {
+pub(crate) fn envelope(out: &Output) -> Value {
     parse_envelope(&out.stdout, &out.stderr, out.status.code())
 }
 
@@ -78,7 +78,7 @@ fn parse_envelope(stdout: &[u8], stderr: &[u8], code: Option<i32>) -> Value {
 
 /// Run `cmd` (stdin empty, stdout and stderr captured) to completion, or
 /// fail the test if it is still running at the [`DEADLINE`].
-pub fn finish(mut cmd: Command) -> Output {
+pub(crate) fn finish(mut cmd: Command) -> Output {
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).stdin(Stdio::null()).spawn().expect("claw runs");
     let stdout = read_all(child.stdout.take().expect("piped stdout"));
     let stderr = read_all(child.stderr.take().expect("piped stderr"));
@@ -99,7 +99,7 @@ fn read_all(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec
 }
 
 /// Wait for `child`; past the [`DEADLINE`], kill it and fail the test.
-pub fn wait_or_kill(child: &mut Child) -> ExitStatus {
+pub(crate) fn wait_or_kill(child: &mut Child) -> ExitStatus {
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("wait for claw") {

@@ -18,7 +18,7 @@ struct File {
 
 /// One scenario: its steps run in order in one fresh directory.
 #[derive(Deserialize)]
-pub struct Scenario {
+pub(crate) struct Scenario {
     pub id: String,
     #[serde(default)]
     dirs: Vec<String>,
@@ -32,7 +32,7 @@ pub struct Scenario {
 
 /// One run of claw and what the reference did.
 #[derive(Deserialize)]
-pub struct Step {
+pub(crate) struct Step {
     pub argv: Vec<String>,
     pub exit_code: i32,
     pub stdout: String,
@@ -41,14 +41,14 @@ pub struct Step {
     pub stderr: Option<String>,
 }
 
-pub struct Corpus {
+pub(crate) struct Corpus {
     normalizers: BTreeMap<String, (Regex, String)>,
     pub scenarios: Vec<Scenario>,
 }
 
 /// The corpus, or why there is none: the sibling directory `../shared` is
 /// absent.  A corpus that is there but unreadable fails the test.
-pub fn load() -> Result<Corpus, String> {
+pub(crate) fn load() -> Result<Corpus, String> {
     let path = super::shared().join("conformance/cases.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Err(format!("{} not found (../shared is absent)", path.display()));
@@ -67,7 +67,7 @@ pub fn load() -> Result<Corpus, String> {
 
 impl Corpus {
     /// `text` after the scenario's normalizers.
-    pub fn normalize(&self, scenario: &Scenario, text: &str) -> Result<String, String> {
+    pub(crate) fn normalize(&self, scenario: &Scenario, text: &str) -> Result<String, String> {
         let mut text = text.to_string();
         for name in &scenario.normalize {
             let (rx, replacement) = self.normalizers.get(name).ok_or(format!("unknown normalizer {name:?}"))?;
@@ -79,7 +79,7 @@ impl Corpus {
 
 impl Scenario {
     /// Create the scenario's directories and files under `dir`.
-    pub fn lay_out(&self, dir: &Path) -> Result<(), String> {
+    pub(crate) fn lay_out(&self, dir: &Path) -> Result<(), String> {
         for d in &self.dirs {
             std::fs::create_dir_all(dir.join(d)).map_err(|e| format!("creating {d}: {e}"))?;
         }

@@ -3,51 +3,51 @@
 //! it skip without, saying why), the conformance corpus, and fixtures.
 
 mod claw;
-pub mod corpus;
+pub(crate) mod corpus;
 
 use std::path::{Path, PathBuf};
 
-pub use claw::{BIN, DEADLINE, Run, claw, claw_in, envelope, finish, wait_or_kill};
+pub(crate) use claw::{BIN, DEADLINE, Run, claw, claw_in, envelope, finish, wait_or_kill};
 
 /// A temporary directory, removed when dropped, known by its canonical path
 /// (the one claw prints), with helpers to fill it.
-pub struct Scratch {
+pub(crate) struct Scratch {
     _dir: tempfile::TempDir,
     path: PathBuf,
 }
 
 impl Scratch {
-    pub fn new() -> Scratch {
+    pub(crate) fn new() -> Scratch {
         let dir = tempfile::Builder::new().prefix("claw-test-").tempdir().expect("a temporary directory");
         let path = dir.path().canonicalize().expect("the temporary directory's canonical path");
         Scratch { _dir: dir, path }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// Write `body` to `rel`, creating its directories.
-    pub fn file(&self, rel: &str, body: &str) {
+    pub(crate) fn file(&self, rel: &str, body: &str) {
         let path = self.path.join(rel);
         std::fs::create_dir_all(path.parent().expect("a file has a parent")).unwrap();
         std::fs::write(path, body).unwrap();
     }
 
     /// Create the directory `rel` and its parents.
-    pub fn dir(&self, rel: &str) {
+    pub(crate) fn dir(&self, rel: &str) {
         std::fs::create_dir_all(self.path.join(rel)).unwrap();
     }
 }
 
 /// The sibling directory `../shared` (conformance corpus, reference data).
-pub fn shared() -> PathBuf {
+pub(crate) fn shared() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
 }
 
 /// The directory named by the environment variable `var`, or `None` after
 /// printing why the calling test skips (libtest shows it with `--nocapture`).
-pub fn checkout_from_env(var: &str, what: &str) -> Option<PathBuf> {
+pub(crate) fn checkout_from_env(var: &str, what: &str) -> Option<PathBuf> {
     match std::env::var_os(var) {
         Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
         _ => {
@@ -58,13 +58,13 @@ pub fn checkout_from_env(var: &str, what: &str) -> Option<PathBuf> {
 }
 
 /// The reference checkout named by `CLAW_REFERENCE_CHECKOUT`.
-pub fn reference_checkout() -> Option<PathBuf> {
+pub(crate) fn reference_checkout() -> Option<PathBuf> {
     checkout_from_env("CLAW_REFERENCE_CHECKOUT", "a claw-code checkout (a directory holding src/main.py)")
 }
 
 /// `f` applied to every item, on as many threads as there are cores; the
 /// results in the items' order.
-pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, items.len().max(1));
     let next = AtomicUsize::new(0);
@@ -89,7 +89,7 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
 }
 
 /// A reference-data directory with `n` commands and `n` tools.
-pub fn big_inventory(dir: &Path, n: usize) {
+pub(crate) fn big_inventory(dir: &Path, n: usize) {
     std::fs::create_dir_all(dir).unwrap();
     for (file, kind) in [("commands_snapshot.json", "commands"), ("tools_snapshot.json", "tools")] {
         let entries: Vec<String> = (0..n)
