@@ -29,7 +29,8 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use crate::error::{ClawError, Result};
-use crate::parity::{Audit, METRICS, Ratio};
+use crate::parity::{Audit, METRICS};
+use crate::ratio::Ratio;
 
 pub(crate) const FORMAT: &str = "claw-parity-baseline";
 pub(crate) const VERSION: u64 = 1;

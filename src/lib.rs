@@ -23,6 +23,7 @@ pub(crate) mod permissions;
 pub(crate) mod port_roots;
 pub(crate) mod pyfmt;
 pub(crate) mod query_engine;
+pub(crate) mod ratio;
 pub(crate) mod route_stream;
 pub mod router;
 pub(crate) mod routing;

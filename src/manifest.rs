@@ -217,11 +217,6 @@ pub(crate) struct Manifest {
     pub modules: Vec<Subsystem>,
 }
 
-/// The port root of a workspace.
-pub(crate) fn port_root(workspace: &Path) -> PathBuf {
-    workspace.join("src")
-}
-
 impl Manifest {
     /// `build_port_manifest(<workspace>/src)`, or over every member's
     /// `src/` in a cargo workspace.

@@ -62,7 +62,7 @@ use std::path::Path;
 use crate::manifest::{Language, Scan};
 use crate::port_roots::PortRoots;
 use crate::pyfmt::float;
-use crate::pyfmt::json::Json;
+use crate::ratio::Ratio;
 use crate::snapshot::{ArchiveSurface, Module};
 use crate::surface::{Coverage, Tokens};
 use crate::workspace::ARCHIVE_SUBPATH;
@@ -184,35 +184,6 @@ pub(crate) fn rust_root_target(ts_file: &str) -> String {
 /// The Rust target of an archived root directory: `x/`.
 pub(crate) fn rust_dir_target(ts_dir: &str) -> String {
     format!("{}/", snake_case(ts_dir))
-}
-
-/// `covered/total`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Ratio {
-    pub covered: u64,
-    pub total: u64,
-}
-
-impl Ratio {
-    /// `covered / total`, `0.0` when `total` is 0.
-    pub(crate) fn value(self) -> f64 {
-        if self.total == 0 { 0.0 } else { self.covered as f64 / self.total as f64 }
-    }
-
-    /// `{"covered", "total", "ratio"}`.
-    pub(crate) fn to_json(self) -> Json {
-        Json::obj([
-            ("covered", Json::Int(self.covered as i64)),
-            ("total", Json::Int(self.total as i64)),
-            ("ratio", Json::Float(self.value())),
-        ])
-    }
-}
-
-impl std::fmt::Display for Ratio {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.covered, self.total)
-    }
 }
 
 /// Every metric, by its JSON name, in report order.

@@ -10,8 +10,9 @@
 //! `::error title=parity-audit <metric>::<reason>` line per reason.
 
 use crate::baseline::Drop;
-use crate::parity::{Audit, GateScope, METRICS, Ratio};
+use crate::parity::{Audit, GateScope, METRICS};
 use crate::pyfmt::float;
+use crate::ratio::Ratio;
 
 /// Why one gated metric failed.
 #[derive(Debug, Clone, PartialEq)]

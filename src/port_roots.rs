@@ -10,6 +10,11 @@ use std::path::{Path, PathBuf};
 
 use crate::pyfmt::json::Json;
 
+/// The port root of a workspace: `<workspace>/src`.
+pub(crate) fn port_root(workspace: &Path) -> PathBuf {
+    workspace.join("src")
+}
+
 /// One source root.  `member` is the member's path relative to the
 /// workspace (`crates/api`, `.` for a root package), empty for a single package.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,13 +56,13 @@ impl PortRoots {
         PortRoots {
             workspace: workspace.to_path_buf(),
             cargo_workspace: false,
-            roots: vec![Root { member: String::new(), src: crate::manifest::port_root(workspace) }],
+            roots: vec![Root { member: String::new(), src: port_root(workspace) }],
         }
     }
 
     /// What `port_root` reports: `DIR/src`, or `DIR` for a cargo workspace.
     pub(crate) fn port_root(&self) -> PathBuf {
-        if self.cargo_workspace { self.workspace.clone() } else { crate::manifest::port_root(&self.workspace) }
+        if self.cargo_workspace { self.workspace.clone() } else { port_root(&self.workspace) }
     }
 
     /// The absolute `src/` directories, as a JSON list of strings.

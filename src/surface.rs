@@ -123,8 +123,8 @@ impl Coverage {
         Coverage { covered: (distinct.len() - missing.len()) as u64, total: distinct.len() as u64, missing }
     }
 
-    pub(crate) fn ratio(&self) -> crate::parity::Ratio {
-        crate::parity::Ratio { covered: self.covered, total: self.total }
+    pub(crate) fn ratio(&self) -> crate::ratio::Ratio {
+        crate::ratio::Ratio { covered: self.covered, total: self.total }
     }
 
     /// `{"covered", "total", "ratio", "missing"}`.
