@@ -2,6 +2,7 @@
 //! reference, on fixed cases and on random inventories and prompts.
 
 use super::*;
+use crate::route_stream::Forced;
 use crate::snapshot::Input;
 
 fn module(name: &'static str, hint: &'static str) -> Module {
@@ -256,8 +257,20 @@ impl Inventory {
             text => text,
         });
         let streamed = route_stream::best(&files, &list, keep);
-        for found in [route_stream::best(&texts, &list, keep), route_stream::best_table(&files, &list, keep)] {
-            assert_eq!(found, streamed, "{prompt:?} limit {limit}");
+        for (inputs, force) in [
+            (&texts, None),
+            (&files, Some(Forced::Automata)),
+            (&texts, Some(Forced::TinyAutomata)),
+            (&files, Some(Forced::TinyAutomata)),
+            (&files, Some(Forced::Packed { spacing: usize::MAX })),
+            (&texts, Some(Forced::Packed { spacing: 1 })),
+            (&files, Some(Forced::Packed { spacing: 16 })),
+        ] {
+            let found = match force {
+                None => route_stream::best(inputs, &list, keep),
+                Some(force) => route_stream::best_forced(inputs, &list, keep, force),
+            };
+            assert_eq!(found, streamed, "{prompt:?} limit {limit} {force:?}");
         }
         if let Some(found) = streamed {
             assert_eq!(plain(streamed_matches(&found, limit)), want, "streamed: {prompt:?} limit {limit}");
@@ -276,10 +289,32 @@ fn load(rng: &mut Rng, n: usize, max_piece: usize) -> Inventory {
     load_from(rng, n, max_piece, PIECES)
 }
 
+/// Responsibilities that share a prefix with the one before (so the
+/// automata resume), as the reference's do.
+const PREFIXES: &[&str] = &["Tool module mirrored from archived TypeScript path ", "ab/Git ", "the them "];
+
+/// A responsibility: random text, or a prefix cut anywhere followed by
+/// random text or by the source hint (`pick` is random).
+fn responsibility(pick: usize, text: String, hint: &str) -> String {
+    let prefix = PREFIXES[pick % PREFIXES.len()];
+    let cut = &prefix[..(pick / 7) % (prefix.len() + 1)];
+    match pick % 3 {
+        0 => text,
+        1 => format!("{cut}{text}"),
+        _ => format!("{prefix}{hint}"),
+    }
+}
+
 fn load_from(rng: &mut Rng, n: usize, max_piece: usize, pieces: &[&str]) -> Inventory {
     let texts = [0, 1].map(|_| {
-        let mut field = |max| text_from(rng, max, pieces);
-        let modules: Vec<_> = (0..n).map(|_| (field(3), field(max_piece), field(max_piece))).collect();
+        let modules: Vec<_> = (0..n)
+            .map(|_| {
+                let (name, hint) = (text_from(rng, 3, pieces), text_from(rng, max_piece, pieces));
+                let text = text_from(rng, max_piece, pieces);
+                let pick = rng.below(1 << 20);
+                (name, hint.clone(), responsibility(pick, text, &hint))
+            })
+            .collect();
         snapshot_json(rng, &modules)
     });
     Inventory::write(texts)
@@ -401,12 +436,17 @@ mod property {
     }
 
     fn modules() -> impl Strategy<Value = Vec<(String, String, String)>> {
-        proptest::collection::vec((text(3), text(8), text(8)), 0..10)
+        let module = (text(3), text(8), text(8), any::<usize>())
+            .prop_map(|(name, hint, text, pick)| (name, hint.clone(), responsibility(pick, text, &hint)));
+        proptest::collection::vec(module, 0..10)
     }
 
-    fn prompt() -> impl Strategy<Value = String> {
+    /// Up to `words` words: pieces, and ASCII words of up to six letters
+    /// (so that long prompts have more than 64 distinct tokens).
+    fn prompt(words: usize) -> impl Strategy<Value = String> {
         let sep = proptest::sample::select(&[" ", "/", "-", "\u{1c}", "\t", "\u{3000}"][..]);
-        proptest::collection::vec((text(2), sep), 0..8)
+        let word = prop_oneof![text(2), "[a-hA-H.]{1,6}"];
+        proptest::collection::vec((word, sep), 0..words)
             .prop_map(|v| v.into_iter().map(|(w, s)| format!("{w}{s}")).collect())
     }
 
@@ -420,7 +460,26 @@ mod property {
             commands in modules(),
             tools in modules(),
             seed in any::<u64>(),
-            prompt in prompt(),
+            prompt in prompt(8),
+            limit in -3i64..12,
+        ) {
+            let mut rng = Rng(seed | 1);
+            let inventory = Inventory::write([snapshot_json(&mut rng, &commands), snapshot_json(&mut rng, &tools)]);
+            inventory.agree(&prompt, limit);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        /// The same with prompts of up to 200 words, most of them more than
+        /// 64 distinct tokens.
+        #[test]
+        fn long_prompts_match_the_naive_reference(
+            commands in modules(),
+            tools in modules(),
+            seed in any::<u64>(),
+            prompt in prompt(200),
             limit in -3i64..12,
         ) {
             let mut rng = Rng(seed | 1);
