@@ -18,7 +18,8 @@
 //!   and resumes from them at the end of the shared prefix, so only the
 //!   rest is walked.  A responsibility that ends with the source hint (as
 //!   the reference's do) already holds every token the hint holds, so the
-//!   hint is not walked.
+//!   hint is not walked; nor is a name that begins the hint's last path
+//!   component (as the reference's do).
 //!
 //! The table has `states x classes` entries, so its size is bounded: the
 //! tokens are split into groups of at most [`Limits::tokens`] tokens and
@@ -57,7 +58,8 @@ struct Dfa {
     classes: [u8; 256],
     /// log2 of a row's length (the classes, rounded up to a power of two).
     shift: u32,
-    /// `next[(state << shift) | class]`: the next state.
+    /// `next[row + class]`: the next state's row, where a state's row is
+    /// `state << shift`.
     next: Vec<u32>,
     /// The tokens that end at each state (empty for most).
     sets: Vec<Set>,
@@ -130,12 +132,23 @@ impl Dfa {
                 };
             }
         }
+        // States become the offsets of their rows (at most 2^20).
+        for t in next.iter_mut() {
+            *t <<= shift;
+        }
         Dfa { classes, shift, next, sets }
     }
 
+    /// The state after `s` (a row offset) reads `b`.
     #[inline(always)]
     fn step(&self, s: u32, b: u8) -> u32 {
-        self.next[((s as usize) << self.shift) | self.classes[b as usize] as usize]
+        self.next[s as usize | self.classes[b as usize] as usize]
+    }
+
+    /// The tokens that end at state `s`.
+    #[inline(always)]
+    fn set(&self, s: u32) -> Set {
+        self.sets[(s >> self.shift) as usize]
     }
 
     /// `found` and the tokens in `text`.
@@ -144,7 +157,7 @@ impl Dfa {
         let mut s = 0;
         for &b in text {
             s = self.step(s, b);
-            found = or(found, self.sets[s as usize]);
+            found = or(found, self.set(s));
         }
         found
     }
@@ -153,28 +166,24 @@ impl Dfa {
     /// state and set the previous walk had there.
     #[inline]
     fn walk_resuming(&self, r: &mut Resume, resp: &[u8], shared: usize) -> Set {
-        let len = resp.len() + 1;
-        if r.states.len() < len {
-            r.states.resize(len, 0);
-            r.found.resize(len, [0, 0]);
+        if r.after.len() <= resp.len() {
+            r.after.resize(resp.len() + 1, (0, [0, 0]));
         }
-        let (mut s, mut found) = (r.states[shared], r.found[shared]);
-        let slots = r.states[shared + 1..len].iter_mut().zip(&mut r.found[shared + 1..len]);
-        for (&b, (state, set)) in resp[shared..].iter().zip(slots) {
+        let (mut s, mut found) = r.after[shared];
+        for (&b, after) in resp[shared..].iter().zip(&mut r.after[shared + 1..]) {
             s = self.step(s, b);
-            found = or(found, self.sets[s as usize]);
-            (*state, *set) = (s, found);
+            found = or(found, self.set(s));
+            *after = (s, found);
         }
         found
     }
 }
 
 /// What one automaton's walk over the last responsibility left behind:
-/// its state and the tokens found after each of the first `i` bytes
-/// (`i = 0` is the start, and is never overwritten).
+/// `after[i]` is its state and the tokens found after the first `i` bytes
+/// (`after[0]`, the start, is never overwritten).
 struct Resume {
-    states: Vec<u32>,
-    found: Vec<Set>,
+    after: Vec<(u32, Set)>,
 }
 
 /// The prompt's ASCII tokens, ready to score plain entries.
@@ -209,6 +218,15 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     i + a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
+/// Whether `hint` holds `name` where the reference's source hints do: at
+/// the start of the last path component (`tools/AgentTool/AgentTool.tsx`).
+/// The hint then holds every token the name holds.
+#[inline]
+fn name_in_hint(name: &[u8], hint: &[u8]) -> bool {
+    let last = memchr::memrchr(b'/', hint).map_or(0, |slash| slash + 1);
+    hint[last..].starts_with(name)
+}
+
 impl Automata {
     /// The automata over the ASCII tokens of `tokens` (a token with another
     /// byte cannot occur in a plain field); `None` when there are none.
@@ -241,13 +259,17 @@ impl Automata {
     pub fn score(&self, scratch: &mut Scratch, [name, hint, resp]: [&[u8]; 3]) -> usize {
         if scratch.groups.len() != self.groups.len() {
             scratch.previous.clear();
-            scratch.groups = self.groups.iter().map(|_| Resume { states: vec![0], found: vec![[0, 0]] }).collect();
+            scratch.groups = self.groups.iter().map(|_| Resume { after: vec![(0, [0, 0])] }).collect();
         }
         let shared = common_prefix(&scratch.previous, resp);
         let hint_in_resp = resp.ends_with(hint);
         let mut score = 0;
+        let name_in_hint = name_in_hint(name, hint);
         for (dfa, r) in self.groups.iter().zip(&mut scratch.groups) {
-            let mut found = dfa.walk(name, dfa.walk_resuming(r, resp, shared));
+            let mut found = dfa.walk_resuming(r, resp, shared);
+            if !name_in_hint {
+                found = dfa.walk(name, found);
+            }
             if !hint_in_resp {
                 found = dfa.walk(hint, found);
             }
@@ -325,7 +347,13 @@ mod tests {
             let automata = limits.map(|l| Automata::new(&tokens, l));
             let mut scratch = [Scratch::default(), Scratch::default()];
             for _ in 0..30 {
-                let (name, hint) = (text(&mut below, 6), text(&mut below, 8));
+                let (name, mut hint) = (text(&mut below, 6), text(&mut below, 8));
+                if below(2) == 0 {
+                    // A hint holding the name where the reference's do.
+                    hint.push(b'/');
+                    hint.extend(&name);
+                    hint.extend(text(&mut below, 3));
+                }
                 let mut resp = prefixes[below(3)].clone();
                 resp.truncate(below(resp.len() + 1));
                 resp.extend(text(&mut below, 4));

@@ -305,11 +305,19 @@ fn responsibility(pick: usize, text: String, hint: &str) -> String {
     }
 }
 
+/// A source hint: random text, or (`pick` odd) one that holds the name where
+/// the reference's do, at the start of its last path component.
+fn source_hint(pick: usize, text: String, name: &str) -> String {
+    let first: String = text.chars().take(1).collect();
+    if pick % 2 == 1 { format!("{text}/{name}{first}") } else { text }
+}
+
 fn load_from(rng: &mut Rng, n: usize, max_piece: usize, pieces: &[&str]) -> Inventory {
     let texts = [0, 1].map(|_| {
         let modules: Vec<_> = (0..n)
             .map(|_| {
-                let (name, hint) = (text_from(rng, 3, pieces), text_from(rng, max_piece, pieces));
+                let name = text_from(rng, 3, pieces);
+                let hint = source_hint(rng.below(2), text_from(rng, max_piece, pieces), &name);
                 let text = text_from(rng, max_piece, pieces);
                 let pick = rng.below(1 << 20);
                 (name, hint.clone(), responsibility(pick, text, &hint))
@@ -436,8 +444,10 @@ mod property {
     }
 
     fn modules() -> impl Strategy<Value = Vec<(String, String, String)>> {
-        let module = (text(3), text(8), text(8), any::<usize>())
-            .prop_map(|(name, hint, text, pick)| (name, hint.clone(), responsibility(pick, text, &hint)));
+        let module = (text(3), text(8), text(8), any::<usize>()).prop_map(|(name, hint, text, pick)| {
+            let hint = source_hint(pick / 3, hint, &name);
+            (name, hint.clone(), responsibility(pick, text, &hint))
+        });
         proptest::collection::vec(module, 0..10)
     }
 
