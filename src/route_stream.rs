@@ -275,7 +275,7 @@ fn file_pass(pass: &mut Pass<'_>, file: &mut File) -> Option<()> {
 
 /// The best `keep` matches of one inventory, best first, or `None` when the
 /// ordinary loader must take over.
-fn one(input: &Input, tokens: &[String], search: &Search<'_>, keep: usize, how: How) -> Option<Vec<Found>> {
+fn one(input: &Input<'_>, tokens: &[String], search: &Search<'_>, keep: usize, how: How) -> Option<Vec<Found>> {
     let mut pass = Pass::new(tokens, search, keep, how);
     match input {
         Input::Text(text) => text_pass(&mut pass, text.as_bytes())?,
@@ -286,11 +286,11 @@ fn one(input: &Input, tokens: &[String], search: &Search<'_>, keep: usize, how: 
 
 /// The best `keep` commands and tools for `tokens` (distinct, lowercased),
 /// best first; `None` when the ordinary loader must take over.
-pub fn best(inputs: &[Input; 2], tokens: &[String], keep: usize) -> Option<[Vec<Found>; 2]> {
+pub fn best(inputs: &[Input<'_>; 2], tokens: &[String], keep: usize) -> Option<[Vec<Found>; 2]> {
     best_with(inputs, tokens, keep, HOW)
 }
 
-fn best_with(inputs: &[Input; 2], tokens: &[String], keep: usize, how: How) -> Option<[Vec<Found>; 2]> {
+fn best_with(inputs: &[Input<'_>; 2], tokens: &[String], keep: usize, how: How) -> Option<[Vec<Found>; 2]> {
     let search = Search { packed: Packed::new(tokens, how.packed), automata: Automata::new(tokens, how.limits) };
     let [commands, tools] = inputs;
     let one = |input| one(input, tokens, &search, keep, how);
@@ -317,7 +317,7 @@ pub(crate) enum Forced {
 /// one occurrence per `spacing` bytes.
 #[cfg(test)]
 pub(crate) fn best_forced(
-    inputs: &[Input; 2],
+    inputs: &[Input<'_>; 2],
     tokens: &[String],
     keep: usize,
     force: Forced,

@@ -252,10 +252,11 @@ impl Inventory {
         let list = tokens(prompt);
         let keep = keep_for(limit);
         let files = self.source().inventory_inputs();
-        let texts = files.clone().map(|input| match input {
-            Input::File(path) => Input::Text(String::leak(std::fs::read_to_string(path).unwrap())),
-            text => text,
+        let read = files.clone().map(|input| match input {
+            Input::File(path) => std::fs::read_to_string(path).unwrap(),
+            Input::Text(text) => text.to_string(),
         });
+        let texts = [Input::Text(&read[0]), Input::Text(&read[1])];
         let streamed = route_stream::best(&files, &list, keep);
         for (inputs, force) in [
             (&texts, None),
@@ -273,16 +274,11 @@ impl Inventory {
             assert_eq!(found, streamed, "{prompt:?} limit {limit} {force:?}");
         }
         if let Some(found) = streamed {
-            assert_eq!(plain(streamed_matches(&found, limit)), want, "streamed: {prompt:?} limit {limit}");
+            assert_eq!(plain(super::streamed(&found, limit).matches()), want, "streamed: {prompt:?} limit {limit}");
             return true;
         }
         false
     }
-}
-
-fn streamed_matches(found: &[Vec<Found>; 2], limit: i64) -> Vec<Match<'static>> {
-    let routed: &'static Routed = Box::leak(Box::new(streamed(found, limit)));
-    routed.matches()
 }
 
 fn load(rng: &mut Rng, n: usize, max_piece: usize) -> Inventory {
