@@ -306,15 +306,19 @@ fn best_with(inputs: &[Input<'_>; 2], tokens: &[String], keep: usize, how: How) 
 #[cfg(test)]
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Forced {
+    /// The automata only.
     Automata,
+    /// The automata only, without sets (credited word by word).
+    Unset,
+    /// The automata only, with tiny limits: many automata, sets only for
+    /// two words, and tokens of three bytes or more found by their heads.
     TinyAutomata,
+    /// Teddy for up to 64 tokens, until a block holds more than one
+    /// occurrence per `spacing` bytes.
     Packed { spacing: usize },
 }
 
-/// [`best`] with the automata only (with [`LIMITS`](automaton::LIMITS), or
-/// with tiny limits: tokens split into many groups, words of three bytes or
-/// more found with `memmem`), or with Teddy until a block holds more than
-/// one occurrence per `spacing` bytes.
+/// [`best`] with the search forced.
 #[cfg(test)]
 pub(crate) fn best_forced(
     inputs: &[Input<'_>; 2],
@@ -322,9 +326,10 @@ pub(crate) fn best_forced(
     keep: usize,
     force: Forced,
 ) -> Option<[Vec<Found>; 2]> {
-    let tiny = Limits { tokens: 3, states: 6, long: 2 };
+    let tiny = Limits { sets: 2, table: 64, head: 2 };
     let how = match force {
         Forced::Automata => How { packed: 0, ..HOW },
+        Forced::Unset => How { packed: 0, limits: Limits { sets: 0, ..automaton::LIMITS }, ..HOW },
         Forced::TinyAutomata => How { packed: 0, limits: tiny, ..HOW },
         Forced::Packed { spacing } => How { packed: 64, spacing, ..HOW },
     };

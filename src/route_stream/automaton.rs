@@ -9,186 +9,54 @@
 //! * Every state has a transition for every class (failure links are
 //!   resolved when the table is built): one table load per byte, however
 //!   many tokens there are and however often they occur.
-//! * Every state carries the set of tokens that end there (its own and its
-//!   suffixes') as a 128-bit set: each byte ORs its state's set into the
-//!   entry's, with no branch, and an entry's score is a population count.
+//! * Up to 128 words (one automaton): every state carries the set of
+//!   words that end there (its own and its suffixes') as a 128-bit set.
+//!   Each byte ORs its state's set into the entry's, with no branch, and
+//!   the score is a population count.
+//! * More words: a transition into a state where words end is flagged, and
+//!   there the chain of words ending at that state and its suffixes is
+//!   credited to the entry, each at most once (a per-word stamp).
 //! * Responsibilities mostly share a long prefix with the one before
 //!   ("Command module mirrored from archived TypeScript path commands/"):
-//!   the walk keeps its state and set after every byte of the last one,
-//!   and resumes from them at the end of the shared prefix, so only the
-//!   rest is walked.  A responsibility that ends with the source hint (as
-//!   the reference's do) already holds every token the hint holds, so the
-//!   hint is not walked; nor is a name that begins the hint's last path
-//!   component (as the reference's do).
+//!   the walk keeps its state after every byte of the last one (and the
+//!   set there, or the words found in order), and resumes at the end of
+//!   the shared prefix, so only the rest is walked.  A responsibility that
+//!   ends with the source hint (as the reference's do) already holds every
+//!   token the hint holds, so the hint is not walked; nor is a name that
+//!   begins the hint's last path component (as the reference's do).
+//! * A token longer than [`Limits::head`] bytes is found by its head (its
+//!   first bytes, a word of the automata like any other): only an entry
+//!   whose fields hold the head is searched for the whole token.
 //!
-//! The table has `states x classes` entries, so its size is bounded: the
-//! tokens are split into groups of at most [`Limits::tokens`] tokens and
-//! [`Limits::states`] states, one automaton each, walked in turn; tokens
-//! longer than [`Limits::long`] bytes are found with `memmem` in the
-//! lowercased fields.
+//! The table has `states x classes` entries: past [`Limits::table`], the
+//! words are split among several automata, walked in turn.
 
+mod dfa;
+
+use std::collections::HashMap;
+
+use dfa::{Dfa, Resume, Word, and, count, stride};
 use memchr::memmem::Finder;
 
 /// Bounds on the automata (smaller in tests, so that every path runs).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// The most tokens one automaton has (at most 128: one [`Set`]).
-    pub tokens: usize,
-    /// The most states one automaton has (unless one token needs more).
-    pub states: usize,
-    /// Tokens longer than this many bytes are found with `memmem`.
-    pub long: usize,
+    /// The most words an automaton keeps as sets (at most 128).
+    pub sets: usize,
+    /// The most table entries of one automaton (unless one word needs more).
+    pub table: usize,
+    /// Tokens longer than this are found by their first `head` bytes.
+    pub head: usize,
 }
 
-/// At most 4096 states of at most 256 classes: a table of at most 4 MiB
-/// (a 1 KiB prompt needs at most 1025 states of typically 32 classes).
-pub const LIMITS: Limits = Limits { tokens: 128, states: 4096, long: 64 };
-
-/// A set of up to 128 tokens of one group.
-type Set = [u64; 2];
-
-#[inline(always)]
-fn or(a: Set, b: Set) -> Set {
-    [a[0] | b[0], a[1] | b[1]]
-}
-
-/// One automaton over a group of tokens.
-struct Dfa {
-    /// Byte to class, ASCII case folded.
-    classes: [u8; 256],
-    /// log2 of a row's length (the classes, rounded up to a power of two).
-    shift: u32,
-    /// `next[row + class]`: the next state's row, where a state's row is
-    /// `state << shift`.
-    next: Vec<u32>,
-    /// The tokens that end at each state (empty for most).
-    sets: Vec<Set>,
-}
-
-impl Dfa {
-    /// The automaton over `tokens` (at most 128; distinct, non-empty, ASCII).
-    fn new(tokens: &[&[u8]]) -> Dfa {
-        // Class 0 is every byte no token holds; ASCII gives at most 129.
-        let mut id = [0u8; 128];
-        let mut n = 1;
-        for &b in tokens.iter().flat_map(|t| t.iter()) {
-            if id[b as usize & 127] == 0 {
-                id[b as usize & 127] = n as u8;
-                n += 1;
-            }
-        }
-        let mut classes = [0u8; 256];
-        for (b, class) in classes.iter_mut().enumerate().take(128) {
-            // An uppercase letter in a token would get a class no byte maps
-            // to (tokens are lowered, so there is none).
-            *class = id[(b as u8).to_ascii_lowercase() as usize];
-        }
-        let shift = (n as u32).next_power_of_two().trailing_zeros();
-        let stride = 1usize << shift;
-        let class = |b: u8| id[b as usize & 127] as usize;
-
-        // The trie: `own[s]` is the set of the token ending at `s` (tokens
-        // are distinct, so at most one).
-        let mut trie = vec![0u32; stride];
-        let mut own: Vec<Set> = vec![[0, 0]];
-        for (k, token) in tokens.iter().enumerate() {
-            let mut s = 0usize;
-            for &b in token.iter() {
-                let at = (s << shift) | class(b);
-                if trie[at] == 0 {
-                    trie[at] = own.len() as u32;
-                    own.push([0, 0]);
-                    trie.resize(trie.len() + stride, 0);
-                }
-                s = trie[at] as usize;
-            }
-            own[s][(k / 64) & 1] |= 1 << (k % 64);
-        }
-
-        // Breadth first: a state's failure target is shallower, so its row
-        // and set are complete when the state is reached.
-        let states = own.len();
-        let mut next = vec![0u32; states << shift];
-        let mut fail = vec![0u32; states];
-        let mut sets = own;
-        let mut queue = Vec::with_capacity(states);
-        queue.push(0usize);
-        let mut head = 0;
-        while let Some(&s) = queue.get(head) {
-            head += 1;
-            let f = fail[s] as usize;
-            if s != 0 {
-                sets[s] = or(sets[s], sets[f]);
-            }
-            for c in 0..stride {
-                let child = trie[(s << shift) | c];
-                let via_fail = if s == 0 { 0 } else { next[(f << shift) | c] };
-                next[(s << shift) | c] = if child != 0 {
-                    fail[child as usize] = via_fail;
-                    queue.push(child as usize);
-                    child
-                } else {
-                    via_fail
-                };
-            }
-        }
-        // States become the offsets of their rows (at most 2^20).
-        for t in next.iter_mut() {
-            *t <<= shift;
-        }
-        Dfa { classes, shift, next, sets }
-    }
-
-    /// The state after `s` (a row offset) reads `b`.
-    #[inline(always)]
-    fn step(&self, s: u32, b: u8) -> u32 {
-        self.next[s as usize | self.classes[b as usize] as usize]
-    }
-
-    /// The tokens that end at state `s`.
-    #[inline(always)]
-    fn set(&self, s: u32) -> Set {
-        self.sets[(s >> self.shift) as usize]
-    }
-
-    /// `found` and the tokens in `text`.
-    #[inline]
-    fn walk(&self, text: &[u8], mut found: Set) -> Set {
-        let mut s = 0;
-        for &b in text {
-            s = self.step(s, b);
-            found = or(found, self.set(s));
-        }
-        found
-    }
-
-    /// The tokens in `resp`: walked from `shared` on, resuming from the
-    /// state and set the previous walk had there.
-    #[inline]
-    fn walk_resuming(&self, r: &mut Resume, resp: &[u8], shared: usize) -> Set {
-        if r.after.len() <= resp.len() {
-            r.after.resize(resp.len() + 1, (0, [0, 0]));
-        }
-        let (mut s, mut found) = r.after[shared];
-        for (&b, after) in resp[shared..].iter().zip(&mut r.after[shared + 1..]) {
-            s = self.step(s, b);
-            found = or(found, self.set(s));
-            *after = (s, found);
-        }
-        found
-    }
-}
-
-/// What one automaton's walk over the last responsibility left behind:
-/// `after[i]` is its state and the tokens found after the first `i` bytes
-/// (`after[0]`, the start, is never overwritten).
-struct Resume {
-    after: Vec<(u32, Set)>,
-}
+/// Tables of at most 16 MiB (a 1 KiB prompt needs at most 1025 states of
+/// typically 32 classes: 128 KiB), heads of 64 bytes.
+pub const LIMITS: Limits = Limits { sets: 128, table: 1 << 22, head: 64 };
 
 /// The prompt's ASCII tokens, ready to score plain entries.
 pub struct Automata {
     groups: Vec<Dfa>,
+    /// The tokens longer than a head.
     long: Vec<Finder<'static>>,
 }
 
@@ -231,27 +99,51 @@ impl Automata {
     /// The automata over the ASCII tokens of `tokens` (a token with another
     /// byte cannot occur in a plain field); `None` when there are none.
     pub fn new(tokens: &[String], limits: Limits) -> Option<Automata> {
-        let ascii = tokens.iter().filter(|t| t.is_ascii() && !t.is_empty()).map(|t| t.as_bytes());
-        let (long, short): (Vec<&[u8]>, Vec<&[u8]>) = ascii.partition(|t| t.len() > limits.long);
-        if long.is_empty() && short.is_empty() {
+        let head = limits.head.max(1);
+        let (mut words, mut meaning, mut long) = (Vec::new(), Vec::<Word>::new(), Vec::new());
+        let mut index: HashMap<&[u8], usize> = HashMap::new();
+        for token in tokens.iter().filter(|t| t.is_ascii() && !t.is_empty()).map(|t| t.as_bytes()) {
+            let word = &token[..token.len().min(head)];
+            let k = *index.entry(word).or_insert_with(|| {
+                words.push(word);
+                meaning.push(Word::default());
+                words.len() - 1
+            });
+            if token.len() > head {
+                meaning[k].longs.push(long.len());
+                long.push(Finder::new(token).into_owned());
+            } else {
+                meaning[k].token = true;
+            }
+        }
+        if words.is_empty() {
             return None;
         }
-        let per_group = limits.tokens.clamp(1, 128);
+        // Split where a table would pass the bound.
         let mut groups = Vec::new();
-        let (mut group, mut states) = (Vec::new(), 1);
-        for token in short {
-            if !group.is_empty() && (group.len() == per_group || states + token.len() > limits.states) {
-                groups.push(Dfa::new(&group));
-                (group, states) = (Vec::new(), 1);
+        let (mut from, mut states, mut bytes) = (0, 1, [false; 128]);
+        for (k, word) in words.iter().enumerate() {
+            let mut with = bytes;
+            word.iter().for_each(|&b| with[b as usize & 127] = true);
+            if k > from && (states + word.len()) * stride(&with) > limits.table {
+                groups.push(Dfa::new(&words[from..k], meaning[from..k].to_vec(), limits.sets));
+                (from, states, with) = (k, 1, [false; 128]);
+                word.iter().for_each(|&b| with[b as usize & 127] = true);
             }
-            group.push(token);
-            states += token.len();
+            states += word.len();
+            bytes = with;
         }
-        if !group.is_empty() {
-            groups.push(Dfa::new(&group));
-        }
-        let long = long.into_iter().map(|t| Finder::new(t).into_owned()).collect();
+        groups.push(Dfa::new(&words[from..], meaning[from..].to_vec(), limits.sets));
         Some(Automata { groups, long })
+    }
+
+    /// How many of the long tokens of the heads `heads` of `dfa` (credited
+    /// to the entry) its fields hold.
+    #[cold]
+    #[inline(never)]
+    fn long_tokens(&self, dfa: &Dfa, heads: impl Iterator<Item = usize>, low: &mut Low<'_>) -> usize {
+        let low = low.text();
+        heads.flat_map(|w| &dfa.words[w].longs).filter(|&&l| self.long[l].find(low).is_some()).count()
     }
 
     /// The number of tokens that occur in a plain entry's `[name,
@@ -259,38 +151,76 @@ impl Automata {
     pub fn score(&self, scratch: &mut Scratch, [name, hint, resp]: [&[u8]; 3]) -> usize {
         if scratch.groups.len() != self.groups.len() {
             scratch.previous.clear();
-            scratch.groups = self.groups.iter().map(|_| Resume { after: vec![(0, [0, 0])] }).collect();
+            scratch.groups = self.groups.iter().map(|_| Resume::new()).collect();
         }
         let shared = common_prefix(&scratch.previous, resp);
         let hint_in_resp = resp.ends_with(hint);
-        let mut score = 0;
         let name_in_hint = name_in_hint(name, hint);
+        let mut score = 0;
+        let mut low = Low { text: &mut scratch.low, fields: [name, hint, resp], done: false };
         for (dfa, r) in self.groups.iter().zip(&mut scratch.groups) {
-            let mut found = dfa.walk_resuming(r, resp, shared);
+            if !dfa.sets.is_empty() {
+                let mut found = dfa.walk_set_resuming(r, resp, shared);
+                if !name_in_hint {
+                    found = dfa.walk_set(name, found);
+                }
+                if !hint_in_resp {
+                    found = dfa.walk_set(hint, found);
+                }
+                score += count(and(found, dfa.tokens));
+                let heads = and(found, dfa.heads);
+                if heads != [0, 0] {
+                    let bits = heads
+                        .into_iter()
+                        .enumerate()
+                        .flat_map(|(i, word)| (0..64).filter(move |b| word & (1 << b) != 0).map(move |b| i * 64 + b));
+                    score += self.long_tokens(dfa, bits, &mut low);
+                }
+                continue;
+            }
+            let mut hit = std::mem::take(&mut r.hit);
+            hit.next_entry(dfa.words.len());
+            dfa.walk_resuming(r, &mut hit, resp, shared);
             if !name_in_hint {
-                found = dfa.walk(name, found);
+                dfa.walk(name, &mut hit);
             }
             if !hint_in_resp {
-                found = dfa.walk(hint, found);
+                dfa.walk(hint, &mut hit);
             }
-            score += (found[0].count_ones() + found[1].count_ones()) as usize;
+            score += hit.tokens;
+            if !hit.heads.is_empty() {
+                score += self.long_tokens(dfa, hit.heads.iter().map(|&w| w as usize), &mut low);
+            }
+            r.hit = hit;
         }
         scratch.previous.clear();
         scratch.previous.extend_from_slice(resp);
-        if !self.long.is_empty() {
-            // A newline joins the fields: no token holds whitespace, and no
-            // plain field holds a raw newline.
-            let low = &mut scratch.low;
-            low.clear();
-            for (i, field) in [name, hint, resp].into_iter().enumerate() {
-                if i > 0 {
-                    low.push(b'\n');
-                }
-                low.extend(field.iter().map(u8::to_ascii_lowercase));
-            }
-            score += self.long.iter().filter(|f| f.find(low).is_some()).count();
-        }
         score
+    }
+}
+
+/// An entry's fields, lowercased when a long token is to be searched.
+struct Low<'s> {
+    text: &'s mut Vec<u8>,
+    fields: [&'s [u8]; 3],
+    done: bool,
+}
+
+impl Low<'_> {
+    /// The lowercased fields joined by newlines (no token holds
+    /// whitespace, and no plain field a raw newline).
+    fn text(&mut self) -> &[u8] {
+        if !self.done {
+            self.text.clear();
+            for (i, field) in self.fields.into_iter().enumerate() {
+                if i > 0 {
+                    self.text.push(b'\n');
+                }
+                self.text.extend(field.iter().map(u8::to_ascii_lowercase));
+            }
+            self.done = true;
+        }
+        self.text
     }
 }
 
@@ -343,9 +273,13 @@ mod tests {
                 }
             }
             let prefixes: Vec<Vec<u8>> = (0..3).map(|_| text(&mut below, 12)).collect();
-            let limits = [LIMITS, Limits { tokens: 1 + below(4), states: 1 + below(12), long: 1 + below(5) }];
+            let limits = [
+                LIMITS,
+                Limits { sets: 0, ..LIMITS },
+                Limits { sets: below(6), table: 1 + below(200), head: 1 + below(5) },
+            ];
             let automata = limits.map(|l| Automata::new(&tokens, l));
-            let mut scratch = [Scratch::default(), Scratch::default()];
+            let mut scratch = [Scratch::default(), Scratch::default(), Scratch::default()];
             for _ in 0..30 {
                 let (name, mut hint) = (text(&mut below, 6), text(&mut below, 8));
                 if below(2) == 0 {
@@ -383,7 +317,12 @@ mod tests {
             ["zz", "zz", "mirrors x/"],
             ["Z", "_", "mirrors x/_"],
         ];
-        for limits in [LIMITS, Limits { tokens: 1, states: 1, long: 1 }, Limits { tokens: 3, states: 5, long: 2 }] {
+        for limits in [
+            LIMITS,
+            Limits { sets: 0, table: 1, head: 1 },
+            Limits { sets: 3, table: 40, head: 2 },
+            Limits { sets: 0, ..LIMITS },
+        ] {
             let automata = Automata::new(&distinct, limits).unwrap();
             let mut scratch = Scratch::default();
             for _ in 0..2 {

@@ -261,6 +261,7 @@ impl Inventory {
         for (inputs, force) in [
             (&texts, None),
             (&files, Some(Forced::Automata)),
+            (&texts, Some(Forced::Unset)),
             (&texts, Some(Forced::TinyAutomata)),
             (&files, Some(Forced::TinyAutomata)),
             (&files, Some(Forced::Packed { spacing: usize::MAX })),
