@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`claw route` against its floor, side by side: the ratio table of issue 18.
 
-  bench/route_floor.py [--runs N] [--cache DIR] [--bin target/release/claw]
+  bench/route_floor.py [--runs N] [--cache DIR] [--bin target/release/claw] [--rows 1,2]
 
 Builds the release binary and the floor program (bench/floor), generates
 100k+100k and 1M+1M inventories with bench/gen_inventory.py into the cache
@@ -18,6 +18,9 @@ Rows:
   3. peak RSS at 1M vs the JSON on disk (target <= 1.05x)
   4. every command on the embedded inventory vs /bin/true, wall time of
      100-run loops (target <= 1.5x), and peak RSS (target <= 5 MiB)
+
+--rows picks some of them (`--rows 2` measures only the cliff, and needs
+only the 100k inventory).
 """
 import argparse
 import os
@@ -120,7 +123,9 @@ def main():
     ap.add_argument("--cache", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "claw-bench"))
     ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "claw"))
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--rows", default="1,2,3,4", help="which rows to measure (comma-separated, default all)")
     args = ap.parse_args()
+    rows = {int(r) for r in args.rows.split(",") if r.strip()}
     if not args.no_build:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
         subprocess.run(["cargo", "build", "--release", "--quiet", "--manifest-path",
@@ -129,7 +134,8 @@ def main():
     claw = os.path.abspath(args.bin)
     os.makedirs(args.cache, exist_ok=True)
     dirs = {}
-    for label, n in (("100k", 100_000), ("1M", 1_000_000)):
+    sizes = [("100k", 100_000)] + ([("1M", 1_000_000)] if rows & {1, 3} else [])
+    for label, n in sizes:
         d = os.path.join(args.cache, f"inventory-{n}")
         if not os.path.exists(os.path.join(d, "tools_snapshot.json")):
             print(f"generating {label}+{label} inventory in {d} ...", file=sys.stderr)
@@ -148,25 +154,27 @@ def main():
         fb = f"{b * 1e3:.1f} ms" if unit == "ms" else b
         print(f"| {target} | {fa} | {fb} | {ratio:.2f}x | <= {goal}x | {'PASS' if ok else 'FAIL'} |")
 
-    rss_1m = None
-    for label in ("1M", "100k"):
+    for label in ("1M", "100k") if 1 in rows else ():
         d = dirs[label]
         c, f, ratio, _, _ = paired(([claw, "route", PROMPT], env_with(d)), ([floor, PROMPT, d], None), rounds)
         row(f"1. route CPU, {label}+{label}, \"{PROMPT}\"", c, f, ratio, 1.5)
-        if label == "1M":
-            rss_1m = peak_rss([claw, "route", PROMPT], env_with(d))
-    d = dirs["100k"]
-    prompt = long_prompt()
-    c, f, ratio, _, _ = paired(([claw, "route", prompt], env_with(d)), ([claw, "route", PROMPT], env_with(d)), rounds)
-    words = len(set(prompt.lower().split()))
-    print(f"| 2. no cliff, 100k: {len(prompt)} B prompt of {words} distinct words vs 4 words | {c * 1e3:.1f} ms | "
-          f"{f * 1e3:.1f} ms | {ratio:.2f}x | <= 2x | {'PASS' if ratio <= 2 else 'FAIL'} |")
-    verdicts.append(ratio <= 2)
-    size = sum(os.path.getsize(os.path.join(dirs["1M"], f)) for f in ("commands_snapshot.json", "tools_snapshot.json"))
-    ratio = rss_1m * 1024 / size
-    print(f"| 3. peak RSS, route 1M+1M vs JSON on disk | {rss_1m / 1024:.1f} MiB | {size / 2**20:.0f} MiB (JSON) | "
-          f"{ratio:.3f}x | <= 1.05x | {'PASS' if ratio <= 1.05 else 'FAIL'} |")
-    verdicts.append(ratio <= 1.05)
+    if 2 in rows:
+        d = dirs["100k"]
+        prompt = long_prompt()
+        c, f, ratio, _, _ = paired(([claw, "route", prompt], env_with(d)), ([claw, "route", PROMPT], env_with(d)),
+                                   rounds)
+        words = len(set(prompt.lower().split()))
+        print(f"| 2. no cliff, 100k: {len(prompt)} B prompt of {words} distinct words vs 4 words | {c * 1e3:.1f} ms | "
+              f"{f * 1e3:.1f} ms | {ratio:.2f}x | <= 2x | {'PASS' if ratio <= 2 else 'FAIL'} |")
+        verdicts.append(ratio <= 2)
+    if 3 in rows:
+        rss_1m = peak_rss([claw, "route", PROMPT], env_with(dirs["1M"]))
+        files = ("commands_snapshot.json", "tools_snapshot.json")
+        size = sum(os.path.getsize(os.path.join(dirs["1M"], f)) for f in files)
+        ratio = rss_1m * 1024 / size
+        print(f"| 3. peak RSS, route 1M+1M vs JSON on disk | {rss_1m / 1024:.1f} MiB | {size / 2**20:.0f} MiB (JSON) | "
+              f"{ratio:.3f}x | <= 1.05x | {'PASS' if ratio <= 1.05 else 'FAIL'} |")
+        verdicts.append(ratio <= 1.05)
     commands = [["--version"], ["--help"], ["summary"], ["manifest"], ["parity-audit"], ["setup-report"],
                 ["subsystems"], ["command-graph"], ["tool-pool"], ["bootstrap-graph"], ["commands"], ["tools"],
                 ["route", PROMPT], ["bootstrap", PROMPT], ["turn-loop", PROMPT], ["show-command", "review"],
@@ -178,7 +186,7 @@ def main():
     os.makedirs(work, exist_ok=True)
     os.chdir(work)
     inner = 100
-    for cmd in commands:
+    for cmd in commands if 4 in rows else ():
         rss = peak_rss([claw] + cmd, env_with(None))
         c, t, ratio, _, _ = paired(([claw] + cmd, env_with(None)), (["/bin/true"], None), max(3, rounds // 4),
                                      inner, wall=True)

@@ -51,8 +51,8 @@ pub struct ArchiveSurface {
 
 /// Where one inventory's text is, for readers that stream it.
 #[derive(Debug, Clone)]
-pub enum Input {
-    Text(&'static str),
+pub enum Input<'t> {
+    Text(&'t str),
     File(PathBuf),
 }
 
@@ -87,11 +87,11 @@ impl Source {
         }
     }
 
-    /// The text of one snapshot file, with `'static` lifetime so entries can
-    /// borrow from it (an override is read once and kept for the process).
-    fn text(&self, file: &str, embedded: &'static str) -> Result<&'static str> {
+    /// The text of one snapshot file: the embedded one, or the override's,
+    /// read and checked.
+    fn text(&self, file: &str, embedded: &'static str) -> Result<Cow<'static, str>> {
         let dir = match self {
-            Source::Embedded => return Ok(embedded),
+            Source::Embedded => return Ok(Cow::Borrowed(embedded)),
             Source::Dir(dir) => dir,
         };
         let fail = |problem: String| ClawError::Snapshot { file: self.describe(file), problem };
@@ -113,22 +113,28 @@ impl Source {
         let bytes = inventory_io::read_all(&dir.join(file)).map_err(fail)?;
         let text =
             String::from_utf8(bytes).map_err(|e| fail(format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
-        // Not `into_boxed_str`: that would shrink (reallocate) the buffer.
-        Ok(text.leak())
+        Ok(Cow::Owned(text))
     }
 
-    fn parse<T: Deserialize<'static>>(&self, file: &str, embedded: &'static str) -> Result<T> {
-        let text = self.text(file, embedded)?;
-        self.parse_text(file, text)
+    /// A snapshot parsed into a value that owns its data.
+    fn parse<T: serde::de::DeserializeOwned>(&self, file: &str, embedded: &'static str) -> Result<T> {
+        self.parse_text(file, &self.text(file, embedded)?)
     }
 
-    fn parse_text<T: Deserialize<'static>>(&self, file: &str, text: &'static str) -> Result<T> {
+    fn parse_text<'a, T: Deserialize<'a>>(&self, file: &str, text: &'a str) -> Result<T> {
         serde_json::from_str(text)
             .map_err(|e| ClawError::Snapshot { file: self.describe(file), problem: e.to_string() })
     }
 
     fn modules(&self, file: &str, embedded: &'static str) -> Result<Vec<Module>> {
-        let text = self.text(file, embedded)?;
+        // Modules borrow their fields from the text, so an override's text
+        // stays for the rest of the process (one command: no registry holds
+        // it, and nothing else is leaked).
+        // Not `into_boxed_str`: that would shrink (reallocate) the buffer.
+        let text: &'static str = match self.text(file, embedded)? {
+            Cow::Borrowed(text) => text,
+            Cow::Owned(text) => text.leak(),
+        };
         // The fast scanner accepts the common shape; anything else (and every
         // error) goes through serde_json, which names the problem.
         match fast_modules(text) {
@@ -139,7 +145,7 @@ impl Source {
 
     /// The command and tool texts, unread (checks and errors are left to
     /// the reader, or to [`Source::commands_and_tools`]).
-    pub fn inventory_inputs(&self) -> [Input; 2] {
+    pub fn inventory_inputs(&self) -> [Input<'static>; 2] {
         match self {
             Source::Embedded => [Input::Text(EMBEDDED_COMMANDS), Input::Text(EMBEDDED_TOOLS)],
             Source::Dir(dir) => [Input::File(dir.join(COMMANDS_FILE)), Input::File(dir.join(TOOLS_FILE))],
