@@ -40,7 +40,7 @@ use memchr::memmem::Finder;
 
 /// Bounds on the automata (smaller in tests, so that every path runs).
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub(super) struct Limits {
     /// The most words an automaton keeps as sets (at most 128).
     pub sets: usize,
     /// The most table entries of one automaton (unless one word needs more).
@@ -51,10 +51,10 @@ pub struct Limits {
 
 /// Tables of at most 16 MiB (a 1 KiB prompt needs at most 1025 states of
 /// typically 32 classes: 128 KiB), heads of 64 bytes.
-pub const LIMITS: Limits = Limits { sets: 128, table: 1 << 22, head: 64 };
+pub(super) const LIMITS: Limits = Limits { sets: 128, table: 1 << 22, head: 64 };
 
 /// The prompt's ASCII tokens, ready to score plain entries.
-pub struct Automata {
+pub(super) struct Automata {
     groups: Vec<Dfa>,
     /// The tokens longer than a head.
     long: Vec<Finder<'static>>,
@@ -62,7 +62,7 @@ pub struct Automata {
 
 /// One pass's reusable state for [`Automata::score`].
 #[derive(Default)]
-pub struct Scratch {
+pub(super) struct Scratch {
     /// The previous responsibility, as it was in the buffer.
     previous: Vec<u8>,
     groups: Vec<Resume>,
@@ -98,7 +98,7 @@ fn name_in_hint(name: &[u8], hint: &[u8]) -> bool {
 impl Automata {
     /// The automata over the ASCII tokens of `tokens` (a token with another
     /// byte cannot occur in a plain field); `None` when there are none.
-    pub fn new(tokens: &[String], limits: Limits) -> Option<Automata> {
+    pub(super) fn new(tokens: &[String], limits: Limits) -> Option<Automata> {
         let head = limits.head.max(1);
         let (mut words, mut meaning, mut long) = (Vec::new(), Vec::<Word>::new(), Vec::new());
         let mut index: HashMap<&[u8], usize> = HashMap::new();
@@ -148,7 +148,7 @@ impl Automata {
 
     /// The number of tokens that occur in a plain entry's `[name,
     /// source_hint, responsibility]` (raw values: ASCII, no escapes).
-    pub fn score(&self, scratch: &mut Scratch, [name, hint, resp]: [&[u8]; 3]) -> usize {
+    pub(super) fn score(&self, scratch: &mut Scratch, [name, hint, resp]: [&[u8]; 3]) -> usize {
         if scratch.groups.len() != self.groups.len() {
             scratch.previous.clear();
             scratch.groups = self.groups.iter().map(|_| Resume::new()).collect();

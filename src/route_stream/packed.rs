@@ -13,14 +13,14 @@ use aho_corasick::packed::{Config, Searcher};
 
 /// The most tokens searched with Teddy.  With 64 tokens, rare ones cost
 /// as much as walking the automata.
-pub const MAX_TOKENS: usize = 32;
+pub(super) const MAX_TOKENS: usize = 32;
 
 /// A block with more than one occurrence per this many bytes is left to
 /// the automata: past that, Teddy costs more than walking them.
-pub const SPACING: usize = 128;
+pub(super) const SPACING: usize = 128;
 
 /// The searcher and the tokens it finds.
-pub struct Packed<'t> {
+pub(super) struct Packed<'t> {
     searcher: Searcher,
     /// The ASCII tokens (with their index in the prompt's token list),
     /// sorted by first byte.
@@ -32,7 +32,7 @@ pub struct Packed<'t> {
 impl<'t> Packed<'t> {
     /// A searcher for the ASCII tokens of `tokens` (no other token can occur
     /// in a plain field); `None` for none, more than `max`, or no SIMD.
-    pub fn new(tokens: &'t [String], max: usize) -> Option<Packed<'t>> {
+    pub(super) fn new(tokens: &'t [String], max: usize) -> Option<Packed<'t>> {
         let mut ascii: Vec<(usize, &[u8])> = tokens
             .iter()
             .enumerate()
@@ -59,7 +59,7 @@ impl<'t> Packed<'t> {
 
     /// Every occurrence `(start, len, token)` in `low`, in order of start;
     /// `false` (and `out` incomplete) once there are more than `most`.
-    pub fn hits(&self, low: &[u8], out: &mut Vec<(usize, usize, usize)>, most: usize) -> bool {
+    pub(super) fn hits(&self, low: &[u8], out: &mut Vec<(usize, usize, usize)>, most: usize) -> bool {
         out.clear();
         let mut from = 0;
         while let Some(m) = self.searcher.find_in(low, Span::from(from..low.len())) {
