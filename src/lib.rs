@@ -28,6 +28,7 @@ pub(crate) mod route_stream;
 pub mod router;
 pub(crate) mod routing;
 pub(crate) mod runtime;
+pub(crate) mod scorer;
 pub(crate) mod session_io;
 pub(crate) mod session_store;
 pub(crate) mod setup;

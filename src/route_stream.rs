@@ -21,7 +21,7 @@
 //!     long prompt costs about what a short one does;
 //! * an entry's score is the number of distinct tokens found in it;
 //! * entries with escapes or non-ASCII text are decoded and scored field by
-//!   field with Python's lowering (`router::Scorer`);
+//!   field with Python's lowering (`scorer::Scorer`);
 //! * only the running best `keep` matches are kept.
 //!
 //! Anything the scanner does not accept (malformed JSON, unusual but valid
@@ -40,7 +40,7 @@ use packed::Packed;
 
 use crate::inventory_io;
 use crate::inventory_scan::{Entry, Field, Scanner, Step};
-use crate::router::Scorer;
+use crate::scorer::Scorer;
 use crate::snapshot::{Input, Module};
 
 /// Bytes read, lowercased and searched at a time (stays in L2 cache).

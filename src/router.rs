@@ -7,21 +7,19 @@
 //! Two scorers compute that same number:
 //! * `route_stream` scores inventory texts in one streaming pass (what the
 //!   `route` command uses: [`route_source`]);
-//! * [`Scorer`] searches each field of modules already in memory with an
-//!   Aho-Corasick automaton ([`route`]; bootstrap and turn-loop, and any
-//!   inventory the streaming pass does not take).
+//! * [`Scorer`](crate::scorer::Scorer) searches each field of modules already
+//!   in memory with an Aho-Corasick automaton ([`route`]; bootstrap and
+//!   turn-loop, and any inventory the streaming pass does not take).
 //!
 //! Only the best `limit + 1` matches of each kind are ever sorted.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashSet;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::error::Result;
 use crate::pyfmt::{int::slice_end, text};
 use crate::route_stream::{self, Found};
+use crate::scorer::{Scorer, fields};
 use crate::snapshot::{Module, Source};
 
 /// Above this many modules in all, commands and tools are scored on two threads.
@@ -102,68 +100,6 @@ fn plausible(mut tokens: Vec<String>, inventories: [&[Module]; 2]) -> Vec<String
         })
     });
     tokens
-}
-
-fn fields(module: &Module) -> [&Cow<'static, str>; 3] {
-    [&module.name, &module.source_hint, &module.responsibility]
-}
-
-/// The automaton over the tokens.  Tokens are lowercase; ASCII case folding
-/// lets ASCII fields be searched without lowercasing them first.
-fn automaton(tokens: &[String]) -> Option<AhoCorasick> {
-    if tokens.is_empty() {
-        return None;
-    }
-    AhoCorasickBuilder::new().ascii_case_insensitive(true).match_kind(MatchKind::Standard).build(tokens).ok()
-}
-
-/// Scores modules against a fixed token set, one field at a time.
-pub struct Scorer {
-    automaton: Option<AhoCorasick>,
-    stamps: Vec<u32>,
-    generation: u32,
-}
-
-/// Calls `found` with the token index of every occurrence in any field.
-fn each_hit(automaton: &Option<AhoCorasick>, module: &Module, mut found: impl FnMut(usize)) {
-    let Some(ac) = automaton else { return };
-    for field in fields(module) {
-        let lowered;
-        let hay: &str = if field.is_ascii() {
-            field
-        } else {
-            lowered = text::lower(field);
-            &lowered
-        };
-        for m in ac.find_overlapping_iter(hay) {
-            found(m.pattern().as_usize());
-        }
-    }
-}
-
-impl Scorer {
-    pub fn new(tokens: &[String]) -> Scorer {
-        Scorer { automaton: automaton(tokens), stamps: vec![0; tokens.len()], generation: 0 }
-    }
-
-    /// The number of distinct tokens found in any of the module's fields.
-    pub fn score(&mut self, module: &Module) -> usize {
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
-            self.stamps.iter_mut().for_each(|s| *s = 0);
-            self.generation = 1;
-        }
-        let (stamps, generation) = (&mut self.stamps, self.generation);
-        let mut score = 0;
-        each_hit(&self.automaton, module, |t| {
-            let slot = &mut stamps[t];
-            if *slot != generation {
-                *slot = generation;
-                score += 1;
-            }
-        });
-        score
-    }
 }
 
 /// Every module with a positive score, in snapshot order.
