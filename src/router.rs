@@ -7,7 +7,7 @@
 //! Two scorers compute that same number:
 //! * `route_stream` scores inventory texts in one streaming pass (what the
 //!   `route` command uses: [`route_source`]);
-//! * [`Scorer`](crate::scorer::Scorer) searches each field of modules already
+//! * `scorer::Scorer` searches each field of modules already
 //!   in memory with an Aho-Corasick automaton ([`route`]; bootstrap and
 //!   turn-loop, and any inventory the streaming pass does not take).
 //!
