@@ -228,6 +228,18 @@ mod tests {
                 .starts_with("argument command: invalid choice: 'nosuch' (choose from 'summary', 'manifest',")
         );
         assert_eq!(error(&["tools", "--no-mcp=1"]), "argument --no-mcp: ignored explicit argument '1'");
+        // Bundled flags: each character must name a flag, and none acts before all are checked.
+        for (argv, rest) in [
+            (&["-hx"][..], "'x'"),
+            (&["-hhx"], "'x'"),
+            (&["-hhhxh"], "'xh'"),
+            (&["-hh="], "'='"),
+            (&["-h="], "''"),
+            (&["route", "x", "-hhx"], "'x'"),
+        ] {
+            assert_eq!(error(argv), format!("argument -h/--help: ignored explicit argument {rest}"), "{argv:?}");
+        }
+        assert!(matches!(parse(&["-hh".to_string()]), Ok(Parsed::Help { command: None })));
         assert_eq!(
             error(&["turn-loop", "x", "--timeout-seconds", "soon"]),
             "argument --timeout-seconds: invalid float value: 'soon'"

@@ -59,15 +59,27 @@ impl Walk<'_> {
 
     /// A flag given an explicit argument: only a single-dash flag may carry
     /// a tail, and only one that bundles more flags (`-hx` is `-h -x`).
-    /// claw's one short option is `-h`, which stops the parse, so only the
-    /// tail's first flag is looked up.
+    /// Every bundled flag is looked up before any acts, as CPython does.
     fn bundle(&self, opt: &Opt, flag: &str, tail: &str) -> Result<(), ParseError> {
-        let bundled = !flag.starts_with("--")
-            && tail.chars().next().is_some_and(|c| self.parser.exact(&format!("-{c}")).is_some());
-        if bundled {
-            return Ok(());
+        let ignored = |opt: &Opt, rest: &str| {
+            self.parser.err(format!("argument {}: ignored explicit argument {}", opt.flags.join("/"), str_repr(rest)))
+        };
+        if flag.starts_with("--") || tail.is_empty() {
+            return Err(ignored(opt, tail));
         }
-        Err(self.parser.err(format!("argument {}: ignored explicit argument {}", opt.flags.join("/"), str_repr(tail))))
+        // Each character in turn must name a flag (`-hhx` fails at `x`,
+        // naming the flag before it and the rest of the tail).
+        let (mut opt, mut rest) = (opt, tail);
+        while let Some(c) = rest.chars().next() {
+            let Some(next) = self.parser.exact(&format!("-{c}")) else { return Err(ignored(opt, rest)) };
+            if !matches!(next.kind, Kind::Flag | Kind::Help | Kind::Version) {
+                // A short option that takes a value would take the rest.
+                return Ok(());
+            }
+            opt = next;
+            rest = &rest[c.len_utf8()..];
+        }
+        Ok(())
     }
 
     /// `take_action`, with `_get_values`: store the option's value, or stop
