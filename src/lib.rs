@@ -33,6 +33,7 @@ pub(crate) mod session_io;
 pub(crate) mod session_store;
 pub(crate) mod setup;
 pub mod snapshot;
+pub mod start;
 pub mod stdout;
 pub(crate) mod surface;
 pub(crate) mod threads;

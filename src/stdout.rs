@@ -7,8 +7,8 @@
 //! answer is never cut short.
 //!
 //! A descriptor 1 that was closed when claw started is an error too
-//! (`EBADF`), although Rust's runtime has reopened it on `/dev/null` by the
-//! time `main` runs: `main.rs` notes it first ([`mark_closed`]).
+//! (`EBADF`), although start-up reopens it on `/dev/null` so that no file
+//! claw opens can take its place: `start.rs` notes it first ([`mark_closed`]).
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -65,6 +65,36 @@ fn stdout_closed_at_start_is_an_error() {
     assert!(out.stderr.is_empty());
 }
 
+/// Closed stdin and stderr are reopened on `/dev/null` at start-up, so the
+/// session file claw opens cannot take their descriptors: the save lands
+/// whole, and an error meant for the closed stderr goes nowhere harmlessly.
+#[cfg(target_os = "linux")]
+#[test]
+fn stdin_and_stderr_closed_at_start_change_nothing() {
+    use crate::support::BIN;
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |script: &str| {
+        std::process::Command::new("sh")
+            .current_dir(tmp.path())
+            .args(["-c", script, BIN])
+            .env_remove("CLAW_REFERENCE_DATA")
+            .env_remove("CLAW_WORKSPACE")
+            .env_remove("CLAW_ROUTING")
+            .output()
+            .unwrap()
+    };
+    let saved = run("exec \"$0\" flush-transcript 'fix the bug' --session-id s --output-format json <&- 2>&-");
+    assert_eq!(saved.status.code(), Some(0));
+    assert_eq!(envelope(&saved)["session_id"], "s");
+    let text = std::fs::read_to_string(tmp.path().join(".port_sessions/s.json")).unwrap();
+    let session: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(session["messages"], serde_json::json!(["fix the bug"]));
+    // A usage error writes to the closed stderr: exit 2, nothing on stdout.
+    let bad = run("exec \"$0\" route --limit x <&- 2>&-");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(bad.stdout.is_empty());
+}
+
 #[cfg(unix)]
 #[test]
 fn non_utf8_argv_is_a_usage_error() {
