@@ -250,6 +250,11 @@ impl Inventory {
         let got = route_source(&self.source(), prompt, limit).unwrap();
         assert_eq!(plain(got.matches()), want, "route_source: {prompt:?} limit {limit}");
         let list = tokens(prompt);
+        // The field scorer's two searches: token by token, and the automaton.
+        let (mut alone, mut automaton) = (Scorer::new(&list), Scorer::automaton_first(&list));
+        for m in self.commands.iter().chain(&self.tools) {
+            assert_eq!(alone.score(m), automaton.score(m), "{prompt:?} {m:?}");
+        }
         let keep = keep_for(limit);
         let files = self.source().inventory_inputs();
         let read = files.clone().map(|input| match input {
