@@ -188,23 +188,37 @@ def main():
                 ["delete-session", "absent"], ["remote-mode", "host"], ["ssh-mode", "host"],
                 ["teleport-mode", "host"], ["direct-connect-mode", "host"], ["deep-link-mode", "host"]]
     inner = 100
-    for cmd in commands if 4 in rows else ():
-        # Each command runs in a fresh store of SEEDED sessions (one named
-        # "bench"), so list-sessions does not list what bootstrap wrote.
-        work = tempfile.mkdtemp(prefix="work-", dir=args.cache)
+
+    def small(cmd, parent, label):
+        """Paired 100-run loops of one command against /bin/true, in a fresh
+        store of SEEDED sessions (one named "bench") under `parent`, so
+        list-sessions does not list what bootstrap wrote."""
+        work = tempfile.mkdtemp(prefix="work-", dir=parent)
         os.chdir(work)
-        for i in range(SEEDED):
-            subprocess.run([claw, "flush-transcript", PROMPT, "--session-id", "bench" if i == 0 else f"seed{i}"],
-                           env=env_with(None), stdout=subprocess.DEVNULL, check=True)
-        rss = peak_rss([claw] + cmd, env_with(None))
-        c, t, ratio, _, _ = paired(([claw] + cmd, env_with(None)), (["/bin/true"], None), max(3, rounds // 4),
-                                     inner, wall=True)
+        try:
+            for i in range(SEEDED):
+                subprocess.run([claw, "flush-transcript", PROMPT, "--session-id", "bench" if i == 0 else f"seed{i}"],
+                               env=env_with(None), stdout=subprocess.DEVNULL, check=True)
+            rss = peak_rss([claw] + cmd, env_with(None))
+            c, t, ratio, _, _ = paired(([claw] + cmd, env_with(None)), (["/bin/true"], None),
+                                         max(3, rounds // 4), inner, wall=True)
+        finally:
+            os.chdir(args.cache)
+            shutil.rmtree(work)
         ok = ratio <= 1.5 and rss <= 5 * 1024
-        verdicts.append(ok)
-        print(f"| 4. {cmd[0]} (embedded): wall of {inner} runs; peak RSS {rss} KiB | {c * 1e3:.0f} ms | "
+        print(f"| {label} {cmd[0]} (embedded): wall of {inner} runs; peak RSS {rss} KiB | {c * 1e3:.0f} ms | "
               f"{t * 1e3:.0f} ms (/bin/true) | {ratio:.2f}x | <= 1.5x, <= 5 MiB | {'PASS' if ok else 'FAIL'} |")
-        os.chdir(args.cache)
-        shutil.rmtree(work)
+        return ok
+
+    for cmd in commands if 4 in rows else ():
+        verdicts.append(small(cmd, args.cache, "4."))
+    # The two saving commands fsync the session file and the store directory;
+    # on a RAM file system (no device to flush) the rest of their work shows.
+    # Information only: not counted among the targets.
+    if 4 in rows and os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+        for cmd in commands:
+            if cmd[0] in ("bootstrap", "flush-transcript"):
+                small(cmd, "/dev/shm", "4, store on tmpfs (info):")
     print(f"\n{sum(verdicts)}/{len(verdicts)} targets met.")
 
 
