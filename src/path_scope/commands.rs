@@ -37,7 +37,8 @@ pub(super) fn opens_nothing(name: &str) -> bool {
 }
 
 /// Options, of any program, that name a command to run: `--to-command`,
-/// `--use-compress-program`, `--rsh`, `--pre`, `--exec`, `--editor`, ...
+/// `--use-compress-program`, `--rsh`, `--pre`, `--exec`, `--editor`,
+/// tar's `--info-script` and `--checkpoint-action=exec=...`, ...
 pub(super) fn runs_command_option(word: &str) -> Option<&'static str> {
     let name = word.split('=').next().unwrap_or("").to_ascii_lowercase();
     if !name.starts_with("--") {
@@ -49,8 +50,78 @@ pub(super) fn runs_command_option(word: &str) -> Option<&'static str> {
     ]
     .iter()
     .any(|k| name.contains(k))
-        || name == "--pre";
+        || name == "--pre"
+        || name.ends_with("-script")
+        || (name == "--checkpoint-action" && word.contains("exec"));
     hit.then_some("option that names a command to run")
+}
+
+/// What programs do with an environment variable (or a `make`-style
+/// `NAME=value` argument), as far as the scope is concerned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum EnvUse {
+    /// Run as a command line or read as options that can name files or
+    /// commands (`PAGER`, `GIT_SSH_COMMAND`, `LESSOPEN`, `NODE_OPTIONS`,
+    /// `CC`): one plain word is allowed, checked like an argument.
+    Command,
+    /// Split into options (`CFLAGS`, `RUSTFLAGS`): each word is checked
+    /// like an argument.
+    Flags,
+    /// Refused whatever the value: it injects configuration that can run
+    /// commands (`GIT_CONFIG_PARAMETERS`) or is code (`PERL5DB`).
+    Refused,
+    /// Anything else: the value is checked as a path.
+    Plain,
+}
+
+/// How `name` is used; see [`EnvUse`].
+pub(super) fn env_use(name: &str) -> EnvUse {
+    const REFUSED: [&str; 3] = ["GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "PERL5DB"];
+    const COMMAND: [&str; 19] = [
+        "LESSOPEN",
+        "LESSCLOSE",
+        "LESS",
+        "MORE",
+        "VISUAL",
+        "SHELL",
+        "BROWSER",
+        "TERMINAL",
+        "FCEDIT",
+        "GIT_SSH",
+        "GIT_EXTERNAL_DIFF",
+        "CC",
+        "CXX",
+        "CPP",
+        "LD",
+        "AR",
+        "FC",
+        "MAKE",
+        "RUSTC",
+    ];
+    const COMMAND_SUFFIXES: [&str; 14] = [
+        "_COMMAND", "_CMD", "PAGER", "EDITOR", "ASKPASS", "_SSH", "_RSH", "_WRAPPER", "_RUNNER", "_PROGRAM", "_PROG",
+        "OPTS", "OPTIONS", "OPT",
+    ];
+    let upper = name.to_ascii_uppercase();
+    if REFUSED.contains(&upper.as_str())
+        || upper.starts_with("GIT_CONFIG_KEY_")
+        || upper.starts_with("GIT_CONFIG_VALUE_")
+    {
+        EnvUse::Refused
+    } else if COMMAND.contains(&upper.as_str()) || COMMAND_SUFFIXES.iter().any(|s| upper.ends_with(s)) {
+        EnvUse::Command
+    } else if upper.ends_with("FLAGS") {
+        EnvUse::Flags
+    } else {
+        EnvUse::Plain
+    }
+}
+
+/// A value a command variable may hold: one word with nothing a shell or
+/// a pager would read as more than a program name or an option (`cat`,
+/// `less`, `-R`, `--max-old-space-size=4096`).
+pub(super) fn plain_command_word(value: &str) -> bool {
+    !value.starts_with('+') && !value.chars().any(|c| c.is_whitespace() || "|;&$`<>(){}[]!'\"\\*?#~%".contains(c))
 }
 
 /// `git -c KEY=VALUE` and `git config KEY VALUE` for a key that may run a
@@ -153,6 +224,16 @@ pub(super) fn wrapper(name: &str) -> Option<&'static [&'static str]> {
 pub(super) fn editor_command(name: &str, word: &str) -> bool {
     ["vi", "vim", "nvim", "ex", "view", "gvim"].contains(&name)
         && (word.starts_with('+') || ["-c", "--cmd", "-S", "-s", "-u", "--eval"].contains(&word))
+}
+
+/// `less +cmd` / `more +cmd` run `cmd` as if typed, and `!` runs a shell,
+/// `|` pipes to one, `:e` opens a file: is this word such a command, other
+/// than a line number, `G`, `g`, `F` or a search?
+pub(super) fn pager_command(word: &str) -> bool {
+    let Some(cmd) = word.strip_prefix('+') else { return false };
+    let search =
+        (cmd.starts_with('/') || cmd.starts_with('?')) && !cmd.chars().any(|c| c.is_control() || c == '!' || c == '|');
+    !(search || cmd.chars().all(|c| c.is_ascii_digit()) || ["G", "g", "F"].contains(&cmd))
 }
 
 /// `cd`-like commands (bash and PowerShell names).

@@ -39,6 +39,12 @@
 //!   checked. Their *output* is unknown, so a word that contains one is
 //!   refused (a variable set from one becomes unknown and is refused where
 //!   used).
+//! * A variable the programs see (a prefix assignment, `export`, `env`,
+//!   or one inherited) must have a known value; variables programs run as
+//!   commands or read as options (`PAGER`, `LESSOPEN`, `*_COMMAND`,
+//!   `*OPTIONS`, ...) may hold one plain word; `*FLAGS` are checked word by
+//!   word; git's injected configuration variables are refused
+//!   (`commands::env_use`).
 //! * Code given as a string or on standard input (`bash -c`, `sh`,
 //!   `eval`, `python -c`, `xargs`, `find -exec`, unsafe awk and sed
 //!   scripts, `iex`, ...) is refused; a script file is a path like any

@@ -94,6 +94,8 @@ pub(super) struct Checker {
     definite: bool,
     /// Symlinks the payload makes: (link path, target), later ones win.
     links: Vec<(PathBuf, PathBuf)>,
+    /// Variables the payload exports (`export NAME`, `declare -x NAME`).
+    exported: HashSet<String>,
 }
 
 impl Checker {
@@ -110,7 +112,15 @@ impl Checker {
             saw_case: false,
             definite: false,
             links: Vec::new(),
+            exported: HashSet::new(),
         }
+    }
+
+    /// Whether the programs the payload runs see `name`: exported by the
+    /// payload or inherited from claw's environment (the check assumes the
+    /// payload runs with it).
+    pub(super) fn is_exported(&self, name: &str) -> bool {
+        self.exported.contains(name) || std::env::var_os(name).is_some()
     }
 
     /// Check a shell line.
@@ -295,8 +305,10 @@ impl Checker {
         while words.get(i).is_some_and(|w| w.assignment().is_some()) {
             i += 1;
         }
+        // Before a command they are in its environment.
+        let prefix = i < words.len();
         for (k, w) in words[first_assign..i].iter().enumerate() {
-            self.assign(w, first_assign + k + 1)?;
+            self.assign(w, first_assign + k + 1, prefix)?;
         }
         if i >= words.len() {
             return unchanged;
@@ -332,7 +344,7 @@ impl Checker {
                     return Err(unresolved("env changing directory or splitting a string", idx, &w.raw));
                 }
                 if name == "env" && w.assignment().is_some() {
-                    self.assign(w, idx)?;
+                    self.assign(w, idx, true)?;
                 } else if t.starts_with('-') && t.len() > 1 {
                     self.check_arg(w, idx)?;
                     if value_opts.contains(&t.as_str()) && args.len() > 1 {
@@ -380,6 +392,11 @@ impl Checker {
                     return Err(unresolved("editor command in the arguments", idx, &w.raw));
                 }
             }
+            "less" | "more" => {
+                if let Some(&(idx, w)) = args.iter().find(|(_, w)| commands::pager_command(&w.text())) {
+                    return Err(unresolved("pager command that may run a shell or open a file", idx, &w.raw));
+                }
+            }
             _ if commands::exec_option(name, &args.iter().map(|a| a.1.text()).collect::<Vec<_>>()).is_some() => {
                 let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
                 let k = commands::exec_option(name, &texts).unwrap_or(0);
@@ -404,18 +421,33 @@ impl Checker {
                 }
             }
             "declare" | "typeset" | "local" | "export" | "readonly" => {
+                let option = |t: &str| t.starts_with('-') && !t.starts_with("--");
+                let exports = name == "export" || args.iter().any(|(_, w)| option(&w.text()) && w.text().contains('x'));
                 for &(idx, w) in &args {
                     let t = w.text();
                     if t.starts_with('-') && t.contains('n') {
                         return Err(unresolved("name reference", idx, &w.raw));
                     }
                     if w.assignment().is_some() {
-                        self.assign(w, idx)?;
+                        self.assign(w, idx, exports)?;
                     } else if !t.starts_with('-') {
                         self.check_arg(w, idx)?;
+                        if exports {
+                            self.export(&t, idx, &w.raw)?;
+                        }
                     }
                 }
                 return unchanged;
+            }
+            "set" => {
+                let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
+                let allexport = texts.iter().enumerate().any(|(k, t)| {
+                    (t.starts_with('-') && !t.starts_with("--") && t.contains('a'))
+                        || (t == "-o" && texts.get(k + 1).is_some_and(|v| v == "allexport"))
+                });
+                if let Some(&(idx, w)) = args.first().filter(|_| allexport) {
+                    return Err(unresolved("set -a, which exports every later assignment", idx, &w.raw));
+                }
             }
             _ => {}
         }

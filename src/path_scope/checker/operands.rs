@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Checker, REASON_ESCAPE, unresolved};
 use crate::path_scope::Violation;
-use crate::path_scope::commands::{self};
+use crate::path_scope::commands::{self, EnvUse};
 use crate::path_scope::glob::{Field, glob};
 use crate::path_scope::lexer::{Opaque, Q, Word};
 use crate::path_scope::resolve::{
@@ -20,38 +20,76 @@ impl Checker {
             return Ok(());
         }
         windows_as_written(w)?;
-        if let Some((_, start)) = w.assignment() {
+        if let Some((name, start)) = w.assignment() {
             // `make DIR=~/x`: bash expands `~` in assignment-like arguments.
             let value = Word { chars: w.chars[start..].to_vec(), raw: w.raw.clone(), subs: Vec::new() };
             for f in self.env.expand(&value, false).map_err(|c| unresolved(&c, idx, &w.raw))? {
-                self.check_field(&f, idx, w)?;
+                self.check_value(&name, &f, idx, w)?;
             }
         }
         let fields = self.env.expand(w, true).map_err(|c| unresolved(&c, idx, &w.raw))?;
         for f in fields {
-            let text: String = f.iter().map(|c| c.0).collect();
-            if let Some(why) = commands::runs_command_option(&text) {
-                return Err(unresolved(why, idx, &w.raw));
-            }
-            let flag = text.starts_with('-') && f.len() > 1;
-            let eq = f.iter().position(|c| c.0 == '=');
-            if let Some(e) = eq {
-                self.check_field(&f[e + 1..], idx, w)?;
-            }
-            if flag {
-                let long = text.starts_with("--");
-                if self.env.ps
-                    && let Some(colon) = f.iter().position(|c| c.0 == ':')
-                {
-                    self.check_field(&f[colon + 1..], idx, w)?;
-                } else if !long && eq.is_none() && f.len() > 2 {
-                    self.check_field(&f[2..], idx, w)?;
-                }
-            }
-            // The whole word too: after `--`, `-x/../..` is an operand.
-            self.check_field(&f, idx, w)?;
+            self.check_arg_field(&f, idx, w)?;
         }
         Ok(())
+    }
+
+    /// One expanded argument: the option it may be, its glued value, and
+    /// the whole word as a path.
+    fn check_arg_field(&mut self, f: &[(char, bool)], idx: usize, w: &Word) -> Result<(), Violation> {
+        let text: String = f.iter().map(|c| c.0).collect();
+        if let Some(why) = commands::runs_command_option(&text) {
+            return Err(unresolved(why, idx, &w.raw));
+        }
+        let flag = text.starts_with('-') && f.len() > 1;
+        let eq = f.iter().position(|c| c.0 == '=');
+        if let Some(e) = eq {
+            self.check_field(&f[e + 1..], idx, w)?;
+        }
+        if flag {
+            let long = text.starts_with("--");
+            if self.env.ps
+                && let Some(colon) = f.iter().position(|c| c.0 == ':')
+            {
+                self.check_field(&f[colon + 1..], idx, w)?;
+            } else if !long && eq.is_none() && f.len() > 2 {
+                self.check_field(&f[2..], idx, w)?;
+            }
+        }
+        // The whole word too: after `--`, `-x/../..` is an operand.
+        self.check_field(f, idx, w)
+    }
+
+    /// The value of `NAME=value` (an assignment, or an argument such as
+    /// `make CC=gcc`), by what programs do with `NAME` ([`EnvUse`]).
+    pub(super) fn check_value(
+        &mut self,
+        name: &str,
+        f: &[(char, bool)],
+        idx: usize,
+        w: &Word,
+    ) -> Result<(), Violation> {
+        match commands::env_use(name) {
+            EnvUse::Refused => Err(unresolved(&format!("{name}, which can make programs run commands"), idx, &w.raw)),
+            EnvUse::Command => {
+                let text: String = f.iter().map(|c| c.0).collect();
+                if !commands::plain_command_word(&text) {
+                    let why = format!("{name} holding more than one plain word, which programs run as code");
+                    return Err(unresolved(&why, idx, &w.raw));
+                }
+                self.check_arg_field(f, idx, w)
+            }
+            EnvUse::Flags => {
+                for word in f.split(|c| c.0.is_whitespace()).filter(|word| !word.is_empty()) {
+                    self.check_arg_field(word, idx, w)?;
+                }
+                Ok(())
+            }
+            EnvUse::Plain if name.ends_with("PATH") || name.ends_with("DIRS") => {
+                f.split(|c| c.0 == ':').try_for_each(|part| self.check_field(part, idx, w))
+            }
+            EnvUse::Plain => self.check_field(f, idx, w),
+        }
     }
 
     /// A word that is a path as a whole (redirection targets, file-tool

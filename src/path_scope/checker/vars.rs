@@ -60,30 +60,26 @@ impl Checker {
     }
 
     /// `NAME=value`: the value is checked as a path (it may be handed to a
-    /// program that uses it as one) and recorded.
-    pub(super) fn assign(&mut self, w: &Word, idx: usize) -> Result<(), Violation> {
+    /// program that uses it as one; see `check_value`) and recorded.
+    /// `exports` says the assignment is in the environment of the programs
+    /// run (a prefix assignment, `export`, `env`); there, and for a variable
+    /// already exported, a value known only at run time is refused.
+    pub(super) fn assign(&mut self, w: &Word, idx: usize, exports: bool) -> Result<(), Violation> {
         let Some((name, start)) = w.assignment() else { return Ok(()) };
         if commands::RESERVED.contains(&name.as_str()) || SPECIAL_ASSIGN.contains(&name.as_str()) {
             return Err(unresolved(&format!("assignment to {name}"), idx, &w.raw));
         }
+        if exports {
+            self.exported.insert(name.clone());
+        }
         let value = Word { chars: w.chars[start..].to_vec(), raw: w.raw.clone(), subs: Vec::new() };
         let fields = match self.env.expand(&value, false) {
             Ok(f) => f,
-            Err(why) => {
-                self.env.vars.insert(name, Val::Unknown(format!("set by {why}")));
-                return Ok(());
-            }
+            Err(why) => return self.set_unknown(&name, &format!("set by {why}"), idx, &w.raw),
         };
-        let listy = name.ends_with("PATH") || name.ends_with("DIRS");
         let mut values = Vec::new();
         for f in fields {
-            if listy {
-                for part in f.split(|c| c.0 == ':') {
-                    self.check_field(part, idx, w)?;
-                }
-            } else {
-                self.check_field(&f, idx, w)?;
-            }
+            self.check_value(&name, &f, idx, w)?;
             values.push(Some(f.iter().map(|c| c.0).collect()));
         }
         if values.is_empty() {
@@ -93,10 +89,7 @@ impl Checker {
             // `X+=v` appends to every value X may have.
             let old = match self.env.lookup(&name) {
                 Ok(old) => old,
-                Err(why) => {
-                    self.env.vars.insert(name, Val::Unknown(why));
-                    return Ok(());
-                }
+                Err(why) => return self.set_unknown(&name, &why, idx, &w.raw),
             };
             let mut joined = Vec::new();
             for o in &old {
@@ -117,36 +110,35 @@ impl Checker {
     /// `unset`.
     pub(super) fn var_effects(&mut self, name: &str, args: &[(usize, &Word)]) -> Result<(), Violation> {
         let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
-        let unknown = |checker: &mut Self, var: &str, how: &str| {
-            checker.env.vars.insert(var.to_string(), Val::Unknown(format!("set by {how}")));
-        };
+        let (idx, raw) = args.first().map_or((0, String::new()), |a| (a.0, a.1.raw.clone()));
+        let set_by = |how: &str| format!("set by {how}");
         match name {
             "read" => {
                 for t in texts.iter().filter(|t| !t.starts_with('-')) {
-                    unknown(self, t, "read");
+                    self.set_unknown(t, &set_by("read"), idx, &raw)?;
                 }
-                unknown(self, "REPLY", "read");
+                self.set_unknown("REPLY", &set_by("read"), idx, &raw)?;
             }
             "mapfile" | "readarray" => {
                 let target = texts.iter().rfind(|t| !t.starts_with('-')).cloned().unwrap_or("MAPFILE".into());
-                unknown(self, &target, name);
+                self.set_unknown(&target, &set_by(name), idx, &raw)?;
             }
             "getopts" => {
                 if let Some(t) = texts.get(1) {
-                    unknown(self, t, "getopts");
+                    self.set_unknown(t, &set_by("getopts"), idx, &raw)?;
                 }
             }
             "printf" => {
                 if let Some(p) = texts.iter().position(|t| t == "-v")
                     && let Some(t) = texts.get(p + 1)
                 {
-                    unknown(self, t, "printf -v");
+                    self.set_unknown(t, &set_by("printf -v"), idx, &raw)?;
                 }
             }
             "let" => {
                 for t in &texts {
                     let var: String = t.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-                    unknown(self, &var, "let");
+                    self.set_unknown(&var, &set_by("let"), idx, &raw)?;
                 }
             }
             _ => {
@@ -155,6 +147,26 @@ impl Checker {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// `name` now holds a value known only at run time: recorded, so a word
+    /// that uses it is refused; refused at once if programs see it.
+    pub(super) fn set_unknown(&mut self, name: &str, why: &str, idx: usize, raw: &str) -> Result<(), Violation> {
+        if self.is_exported(name) {
+            let what = format!("{name} exported with a value known only at run time ({why})");
+            return Err(unresolved(&what, idx, raw));
+        }
+        self.env.vars.insert(name.to_string(), Val::Unknown(why.to_string()));
+        Ok(())
+    }
+
+    /// `export NAME`: programs see it from now on, so its value must be known.
+    pub(super) fn export(&mut self, name: &str, idx: usize, raw: &str) -> Result<(), Violation> {
+        if let Err(why) = self.env.lookup(name) {
+            return Err(unresolved(&format!("{name} exported with a value known only at run time ({why})"), idx, raw));
+        }
+        self.exported.insert(name.to_string());
         Ok(())
     }
 }
