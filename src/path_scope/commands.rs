@@ -236,6 +236,54 @@ pub(super) fn pager_command(word: &str) -> bool {
     !(search || cmd.chars().all(|c| c.is_ascii_digit()) || ["G", "g", "F"].contains(&cmd))
 }
 
+/// Options that make a program walk a directory tree through symlinks,
+/// which may lead out of the root (`find -L`, `grep -R`, `rg --follow`):
+/// the index of the first one in `args`.
+pub(super) fn follows_links(name: &str, args: &[String]) -> Option<usize> {
+    let (long, short): (&[&str], &[char]) = match name {
+        "find" | "gfind" => (&["-follow"], &['L']),
+        "grep" | "egrep" | "fgrep" | "ggrep" => (&["--dereference-recursive"], &['R']),
+        "rg" | "fd" | "fdfind" => (&["--follow"], &['L']),
+        "du" => (&["--dereference"], &['L']),
+        "tree" => (&[], &['l']),
+        _ => return None,
+    };
+    args.iter().position(|a| {
+        long.contains(&a.as_str())
+            || (a.starts_with('-') && !a.starts_with("--") && a.len() > 1 && a[1..].chars().any(|c| short.contains(&c)))
+    })
+}
+
+/// `mktemp` without `-p DIR` (or `--tmpdir=DIR`) creates its file under
+/// `$TMPDIR` or `/tmp` when it has no template or has `-t`/`--tmpdir`:
+/// the index of that option in `args`, or `args.len()` for no template.
+pub(super) fn mktemp_outside(name: &str, args: &[String]) -> Option<usize> {
+    if name != "mktemp" {
+        return None;
+    }
+    let mut operand = false;
+    let mut tmpdir = None;
+    let mut k = 0;
+    while k < args.len() {
+        let a = args[k].as_str();
+        if a == "-p" {
+            return None; // its value is checked as a path
+        } else if a.starts_with("--tmpdir=") || (a.starts_with("-p") && !a.starts_with("--")) {
+            return None;
+        } else if a == "-t" || a == "--tmpdir" || (a.starts_with('-') && !a.starts_with("--") && a.contains('t')) {
+            tmpdir = tmpdir.or(Some(k));
+        } else if !a.starts_with('-') {
+            operand = true;
+        }
+        k += 1;
+    }
+    match (tmpdir, operand) {
+        (Some(k), _) => Some(k),
+        (None, false) => Some(args.len()),
+        (None, true) => None,
+    }
+}
+
 /// `cd`-like commands (bash and PowerShell names).
 pub(super) fn changes_dir(name: &str) -> Option<DirOp> {
     Some(match name {

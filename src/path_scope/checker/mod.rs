@@ -392,6 +392,22 @@ impl Checker {
                     return Err(unresolved("editor command in the arguments", idx, &w.raw));
                 }
             }
+            _ if commands::follows_links(name, &args.iter().map(|a| a.1.text()).collect::<Vec<_>>()).is_some() => {
+                let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
+                let k = commands::follows_links(name, &texts).unwrap_or(0);
+                return Err(unresolved(
+                    "walking a tree through symlinks, which may lead out",
+                    args[k].0,
+                    &args[k].1.raw,
+                ));
+            }
+            "mktemp" => {
+                let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
+                if let Some(k) = commands::mktemp_outside(name, &texts) {
+                    let (idx, raw) = args.get(k).map_or((i + 1, words[i].raw.clone()), |a| (a.0, a.1.raw.clone()));
+                    return Err(unresolved("mktemp creating its file under $TMPDIR or /tmp", idx, &raw));
+                }
+            }
             "less" | "more" => {
                 if let Some(&(idx, w)) = args.iter().find(|(_, w)| commands::pager_command(&w.text())) {
                     return Err(unresolved("pager command that may run a shell or open a file", idx, &w.raw));
