@@ -487,6 +487,13 @@ def classify(argv, ref, claw, notes):
     claw_refusal = cc == 2 and b"error:" in ce or (cenv and (cenv.get("error") or {}).get("kind") == "parse")
     if refusal is not None and claw_refusal and any(claw_only_token(a) for a in argv):
         return "claw-only options"
+    # An abbreviation of claw-only options: claw finds it ambiguous among
+    # them, where the reference set it aside as unknown (and maybe printed
+    # help for a later -h).
+    amb = re.search(r"ambiguous option: (\S+) could match ([^\"\n]*)", co_s + ce.decode("utf-8", "replace"))
+    if amb and claw_only_token(amb.group(1)) and amb.group(1) in argv:
+        if any(c.strip().split("=", 1)[0] in CLAW_ONLY_FLAGS for c in amb.group(2).split(",")):
+            return "claw-only options"
     # Non-finite floats are null in claw's (strict) JSON.
     if NONFINITE_RX.search(ro_s) and rc == cc:
         if normalize(NONFINITE_RX.sub("null", ro_s)) == normalize(co_s):
