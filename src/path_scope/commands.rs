@@ -254,6 +254,19 @@ pub(super) fn follows_links(name: &str, args: &[String]) -> Option<usize> {
     })
 }
 
+/// PowerShell's `Get-ChildItem -FollowSymlink` (any unambiguous
+/// abbreviation, `-Fol` and longer): the index of the first one in `args`.
+pub(super) fn ps_follows_links(name: &str, args: &[String]) -> Option<usize> {
+    if !["get-childitem", "gci", "dir", "ls", "childitem"].contains(&name) {
+        return None;
+    }
+    args.iter().position(|a| {
+        let a = a.to_ascii_lowercase();
+        let flag = a.split(':').next().unwrap_or("");
+        flag.len() >= 4 && "-followsymlink".starts_with(flag)
+    })
+}
+
 /// `mktemp` without `-p DIR` (or `--tmpdir=DIR`) creates its file under
 /// `$TMPDIR` or `/tmp` when it has no template or has `-t`/`--tmpdir`:
 /// the index of that option in `args`, or `args.len()` for no template.

@@ -116,6 +116,12 @@ impl Checker {
         }
     }
 
+    /// The first option that walks a tree through symlinks, in this shell's
+    /// language.
+    fn follows_links(&self, name: &str, args: &[String]) -> Option<usize> {
+        if self.env.ps { commands::ps_follows_links(name, args) } else { commands::follows_links(name, args) }
+    }
+
     /// Whether the programs the payload runs see `name`: exported by the
     /// payload or inherited from claw's environment (the check assumes the
     /// payload runs with it).
@@ -392,9 +398,9 @@ impl Checker {
                     return Err(unresolved("editor command in the arguments", idx, &w.raw));
                 }
             }
-            _ if commands::follows_links(name, &args.iter().map(|a| a.1.text()).collect::<Vec<_>>()).is_some() => {
+            _ if self.follows_links(name, &args.iter().map(|a| a.1.text()).collect::<Vec<_>>()).is_some() => {
                 let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
-                let k = commands::follows_links(name, &texts).unwrap_or(0);
+                let k = self.follows_links(name, &texts).unwrap_or(0);
                 return Err(unresolved(
                     "walking a tree through symlinks, which may lead out",
                     args[k].0,
