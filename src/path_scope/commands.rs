@@ -274,21 +274,15 @@ pub(super) fn mktemp_outside(name: &str, args: &[String]) -> Option<usize> {
     if name != "mktemp" {
         return None;
     }
-    let mut operand = false;
-    let mut tmpdir = None;
-    let mut k = 0;
-    while k < args.len() {
-        let a = args[k].as_str();
-        if a == "-p" {
-            return None; // its value is checked as a path
-        } else if a.starts_with("--tmpdir=") || (a.starts_with("-p") && !a.starts_with("--")) {
-            return None;
-        } else if a == "-t" || a == "--tmpdir" || (a.starts_with('-') && !a.starts_with("--") && a.contains('t')) {
+    let (mut operand, mut tmpdir) = (false, None);
+    for (k, a) in args.iter().enumerate() {
+        if a == "-p" || a.starts_with("--tmpdir=") || (a.starts_with("-p") && !a.starts_with("--")) {
+            return None; // a directory is given, and checked as a path
+        } else if a == "--tmpdir" || (a.starts_with('-') && !a.starts_with("--") && a.contains('t')) {
             tmpdir = tmpdir.or(Some(k));
         } else if !a.starts_with('-') {
             operand = true;
         }
-        k += 1;
     }
     match (tmpdir, operand) {
         (Some(k), _) => Some(k),
