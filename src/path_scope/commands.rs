@@ -50,7 +50,7 @@ pub(super) fn runs_command_option(word: &str) -> Option<&'static str> {
     ]
     .iter()
     .any(|k| name.contains(k))
-        || name == "--pre"
+        || ["--pre", "--run", "--upload-pack", "--receive-pack", "--extcmd"].contains(&name.as_str())
         || name.ends_with("-script")
         || (name == "--checkpoint-action" && word.contains("exec"));
     hit.then_some("option that names a command to run")
@@ -179,12 +179,84 @@ pub(super) fn exec_option(name: &str, args: &[String]) -> Option<usize> {
         "zip" => &["-TT"],
         "emacs" | "emacsclient" => &["-eval", "--eval", "-f", "--funcall", "-e"],
         "ssh" | "scp" | "sftp" => &["-o"],
+        "make" | "gmake" => &["-E"],
+        "cc" | "c++" | "gcc" | "g++" | "clang" | "clang++" => &["-wrapper"],
+        "psql" => &["-c"],
+        "mysql" | "mariadb" => &["-e"],
+        "sqlite3" => &["-cmd"],
         _ => return None,
     };
     args.iter().position(|a| {
         opts.iter().any(|o| a == o || (a.starts_with(o) && o.len() == 2 && !a.starts_with("--")))
             || a.to_ascii_lowercase().contains("command=")
     })
+}
+
+/// Code given as a string in a program's arguments, for another program to
+/// run: `uv run sh -c '…'`, `git submodule foreach '…'`, `git rebase -x '…'`,
+/// `cargo --config 'build.rustc-wrapper="…"'`, `sqlite3 db '.shell …'`. The
+/// index of the word in `args` (the program's arguments), and why.
+pub(super) fn code_in_args(name: &str, args: &[String]) -> Option<(usize, &'static str)> {
+    // An interpreter with its code option anywhere in the arguments.
+    for (k, pair) in args.windows(2).enumerate() {
+        // A shell's `-i` and `-s` read standard input, not the next word.
+        let letters = match interpreter(pair[0].rsplit('/').next().unwrap_or("")) {
+            Some("cis") => "c",
+            other => other.unwrap_or(""),
+        };
+        if let Some(opts) = pair[1].strip_prefix('-')
+            && !opts.starts_with('-')
+            && opts.chars().any(|c| letters.contains(c))
+        {
+            return Some((k + 1, "an interpreter given code as a string, for another program to run"));
+        }
+    }
+    match name {
+        "git" => git_code(args),
+        "cargo" => args.iter().enumerate().find_map(|(k, a)| {
+            let value = if a == "--config" { args.get(k + 1).map(String::as_str) } else { a.strip_prefix("--config=") };
+            value
+                .filter(|v| v.contains('='))
+                .map(|_| (k, "cargo --config with inline settings, which may name a command"))
+        }),
+        "sqlite3" => {
+            let operands: Vec<usize> = (0..args.len()).filter(|&k| !args[k].starts_with('-')).collect();
+            operands.get(1).map(|&k| (k, "SQL or dot-commands given as a string"))
+        }
+        _ => None,
+    }
+}
+
+/// git subcommands that take a command to run: `clone -u`, `difftool -x`,
+/// `rebase -x`, `grep -O`, `submodule foreach`.
+fn git_code(args: &[String]) -> Option<(usize, &'static str)> {
+    let mut k = 0;
+    while let Some(a) = args.get(k) {
+        if a == "-C" || a == "-c" {
+            k += 2;
+        } else if a.starts_with('-') {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    let sub = args.get(k)?.as_str();
+    let shorts: &[&str] = match sub {
+        "clone" => &["-u"],
+        "difftool" | "rebase" => &["-x"],
+        "grep" => &["-O"],
+        "submodule" => {
+            return args[k + 1..]
+                .iter()
+                .position(|a| a == "foreach")
+                .map(|j| (k + 1 + j, "git submodule foreach runs a command"));
+        }
+        _ => return None,
+    };
+    args[k + 1..]
+        .iter()
+        .position(|a| shorts.iter().any(|o| a == o || (a.starts_with(o) && !a.starts_with("--"))))
+        .map(|j| (k + 1 + j, "git option that names a command to run"))
 }
 
 /// Interpreters: (option letters that take code from a string or stdin).

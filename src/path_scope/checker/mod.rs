@@ -476,6 +476,9 @@ impl Checker {
         if commands::opens_nothing(name) && name != "printf" {
             return unchanged;
         }
+        if let Some((k, why)) = commands::code_in_args(name, &args.iter().map(|a| a.1.text()).collect::<Vec<_>>()) {
+            return Err(unresolved(why, args[k].0, &args[k].1.raw));
+        }
         if name == "ln" {
             self.symlinks(&mut args)?;
         }
