@@ -97,10 +97,13 @@ fn letter(c: Option<char>) -> bool {
 /// textwrap's chunks of one word (`break_on_hyphens`): a word may break after
 /// a hyphen with two letters (or letter, hyphen, letter) before it and a
 /// letter, an optional hyphen and a letter after it (`claw-` / `native`).
-fn word_chunks(word: &str) -> Vec<&str> {
+fn push_word_chunks<'a>(word: &'a str, chunks: &mut Vec<&'a str>) {
+    if !word.contains('-') {
+        chunks.push(word);
+        return;
+    }
     let chars: Vec<(usize, char)> = word.char_indices().collect();
     let at = |i: usize| chars.get(i).map(|&(_, c)| c);
-    let mut chunks = Vec::new();
     let mut start = 0; // index into `chars`
     for i in 1..chars.len() {
         if chars[i].1 != '-' || i <= start {
@@ -116,26 +119,25 @@ fn word_chunks(word: &str) -> Vec<&str> {
         }
     }
     chunks.push(&word[chars.get(start).map_or(word.len(), |&(b, _)| b)..]);
-    chunks
 }
 
 /// `textwrap.wrap(text, width)` as argparse calls it (whitespace collapsed first).
 fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let mut chunks: Vec<&str> = Vec::new();
+    let mut chunks: Vec<&str> = Vec::with_capacity(text.len() / 2);
     for (i, word) in text.split_whitespace().enumerate() {
         if i > 0 {
             chunks.push(" ");
         }
-        chunks.extend(word_chunks(word));
+        push_word_chunks(word, &mut chunks);
     }
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(text.len() / width.max(1) + 1);
     let mut i = 0;
     while i < chunks.len() {
         if chunks[i] == " " && !lines.is_empty() {
             i += 1;
             continue;
         }
-        let mut line = String::new();
+        let mut line = String::with_capacity(width + 4);
         let mut len = 0;
         while let Some(chunk) = chunks.get(i) {
             let n = chunk.chars().count();
@@ -165,25 +167,37 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
 
 fn item(out: &mut String, indent: usize, header: &str, help: &str, help_position: usize) {
     let action_width = help_position.saturating_sub(indent + 2);
-    let pad = " ".repeat(indent);
+    let spaces = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n));
+    spaces(out, indent);
+    out.push_str(header);
     if help.is_empty() {
-        out.push_str(&format!("{pad}{header}\n"));
+        out.push('\n');
         return;
     }
     let lines = wrap_words(help, (WIDTH.saturating_sub(help_position)).max(11));
+    let width = header.chars().count();
     if header.len() <= action_width {
-        out.push_str(&format!("{pad}{header:<action_width$}  {}\n", lines[0]));
+        spaces(out, action_width.saturating_sub(width) + 2);
     } else {
-        out.push_str(&format!("{pad}{header}\n{}{}\n", " ".repeat(help_position), lines[0]));
+        out.push('\n');
+        spaces(out, help_position);
     }
-    for l in &lines[1..] {
-        out.push_str(&format!("{}{l}\n", " ".repeat(help_position)));
+    for (k, l) in lines.iter().enumerate() {
+        if k > 0 {
+            spaces(out, help_position);
+        }
+        out.push_str(l);
+        out.push('\n');
+    }
+    if lines.is_empty() {
+        out.push('\n');
     }
 }
 
 /// The full `-h` text for the top level (`None`) or one subcommand.
 pub(crate) fn help(cmd: Option<&Cmd>) -> String {
     let mut out = usage(cmd);
+    out.reserve(4096);
     out.push_str("\n\n");
     let opts: Vec<&Opt> = visible(cmd.map_or(spec::TOP, |c| c.opts)).collect();
     let mut rows: Vec<(usize, String, &str)> = Vec::new();
@@ -222,6 +236,12 @@ pub(crate) fn help(cmd: Option<&Cmd>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn word_chunks(word: &str) -> Vec<&str> {
+        let mut chunks = Vec::new();
+        push_word_chunks(word, &mut chunks);
+        chunks
+    }
 
     #[test]
     fn short_usage_fits_one_line() {
