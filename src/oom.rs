@@ -11,6 +11,9 @@
 //! Every reply is built in full before its first byte is written, so the
 //! envelope is never appended to a half-printed answer.
 
+/// The `error.kind` of the envelope written when memory runs out.
+pub const KIND: &str = "out_of_memory";
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
@@ -131,7 +134,9 @@ fn report(size: usize) -> ! {
         b.push(b"Z\", \"command\": \"");
         b.push(command);
         b.push(b"\", \"exit_code\": 1, \"output_format\": \"json\", \"schema_version\": \"1.0\", ");
-        b.push(b"\"error\": {\"kind\": \"out_of_memory\", \"message\": \"memory allocation of ");
+        b.push(b"\"error\": {\"kind\": \"");
+        b.push(KIND.as_bytes());
+        b.push(b"\", \"message\": \"memory allocation of ");
         b.num(size as u64, 1);
         b.push(b" bytes failed\", \"retryable\": true}}\n");
     } else {

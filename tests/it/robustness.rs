@@ -231,6 +231,7 @@ fn memory_limits_give_typed_errors_not_aborts() {
         let out = finish(c);
         let v = envelope(&out);
         assert_eq!(v["error"]["kind"], "out_of_memory", "{mib} MiB: {v}");
+        crate::schemas::matches_its_schema(&v).unwrap_or_else(|e| panic!("{mib} MiB: {e}: {v}"));
         let mut c = claw_in(tmp.path());
         c.args(["commands", "--query", "entry"]).env("CLAW_REFERENCE_DATA", &data);
         limit(&mut c, libc::RLIMIT_AS, mib << 20);

@@ -87,6 +87,11 @@ fn validators() -> BTreeMap<String, jsonschema::Validator> {
     out
 }
 
+/// Whether one envelope matches its command's checked-in schema.
+pub(crate) fn matches_its_schema(v: &Value) -> Result<(), String> {
+    check(&validators(), v)
+}
+
 /// Every problem `validator` finds in `v`, as text.
 fn errors(validator: &jsonschema::Validator, v: &Value) -> Vec<String> {
     validator.iter_errors(v).map(|e| format!("{} at {}", e, e.instance_path())).collect()

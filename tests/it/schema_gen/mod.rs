@@ -164,9 +164,10 @@ impl Shape {
     }
 }
 
-/// The `error.kind`s any handler may end with (see [`Kind::from_any_command`]).
+/// The `error.kind`s any handler may end with (see [`Kind::from_any_command`]),
+/// and `out_of_memory`, which the allocator writes from any command (`oom.rs`).
 pub(crate) fn claw_error_kinds() -> Vec<&'static str> {
-    Kind::ALL.into_iter().filter(|k| k.from_any_command()).map(Kind::as_str).collect()
+    Kind::ALL.into_iter().filter(|k| k.from_any_command()).map(Kind::as_str).chain([claw::oom::KIND]).collect()
 }
 
 /// `kind` as the schema of an error's `kind`: one kind as a `const`, more as an `enum`.
@@ -186,7 +187,7 @@ fn typed_error(kinds: Value) -> Value {
 fn error_shape() -> Shape {
     Shape::new(
         "error",
-        "a typed error (reference data, workspace, session store or output failure)",
+        "a typed error (reference data, workspace, session store, output failure or memory exhausted)",
         exit(&[1]),
         vec![("error", typed_error(one_of(claw_error_kinds())))],
     )
@@ -399,10 +400,17 @@ pub(crate) fn top_schema() -> Value {
         shapes.push(s);
     }
     shapes.push(parse_shape());
+    // Memory can run out before a command is known.
+    shapes.push(Shape::new(
+        "out_of_memory",
+        "memory exhausted before a command was known",
+        exit(&[1]),
+        vec![("error", typed_error(constant(claw::oom::KIND)))],
+    ));
     document(
         TOP,
         "claw --output-format json (no subcommand)",
-        "The JSON envelope the bare program prints: top-level help, --version, --generate, or a parse error without a subcommand.",
+        "The JSON envelope the bare program prints: top-level help, --version, --generate, a parse error without a subcommand, or out_of_memory before a command is known.",
         constant(TOP),
         &shapes,
     )
