@@ -390,6 +390,10 @@ impl Checker {
         if let Some(letters) = commands::interpreter(name) {
             self.interpreter(name, letters, &mut args, &words[i])?;
         }
+        // The arguments' texts, for the checks that look at options by name.
+        let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
+        let follows = self.follows_links(name, &texts);
+        let exec = commands::exec_option(name, &texts);
         match name {
             "awk" | "gawk" | "mawk" | "nawk" => self.program_arg(&mut args, &["-f", "--file"], &["-v", "-F"], true)?,
             "sed" | "gsed" => self.program_arg(&mut args, &["-f", "--file"], &["-l"], false)?,
@@ -398,9 +402,8 @@ impl Checker {
                     return Err(unresolved("editor command in the arguments", idx, &w.raw));
                 }
             }
-            _ if self.follows_links(name, &args.iter().map(|a| a.1.text()).collect::<Vec<_>>()).is_some() => {
-                let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
-                let k = self.follows_links(name, &texts).unwrap_or(0);
+            _ if follows.is_some() => {
+                let k = follows.unwrap_or(0);
                 return Err(unresolved(
                     "walking a tree through symlinks, which may lead out",
                     args[k].0,
@@ -408,7 +411,6 @@ impl Checker {
                 ));
             }
             "mktemp" => {
-                let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
                 if let Some(k) = commands::mktemp_outside(name, &texts) {
                     let (idx, raw) = args.get(k).map_or((i + 1, words[i].raw.clone()), |a| (a.0, a.1.raw.clone()));
                     return Err(unresolved("mktemp creating its file under $TMPDIR or /tmp", idx, &raw));
@@ -419,9 +421,8 @@ impl Checker {
                     return Err(unresolved("pager command that may run a shell or open a file", idx, &w.raw));
                 }
             }
-            _ if commands::exec_option(name, &args.iter().map(|a| a.1.text()).collect::<Vec<_>>()).is_some() => {
-                let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
-                let k = commands::exec_option(name, &texts).unwrap_or(0);
+            _ if exec.is_some() => {
+                let k = exec.unwrap_or(0);
                 return Err(unresolved("option that names a command to run", args[k].0, &args[k].1.raw));
             }
             "git" => {
@@ -462,7 +463,6 @@ impl Checker {
                 return unchanged;
             }
             "set" => {
-                let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
                 let allexport = texts.iter().enumerate().any(|(k, t)| {
                     (t.starts_with('-') && !t.starts_with("--") && t.contains('a'))
                         || (t == "-o" && texts.get(k + 1).is_some_and(|v| v == "allexport"))
@@ -476,7 +476,9 @@ impl Checker {
         if commands::opens_nothing(name) && name != "printf" {
             return unchanged;
         }
-        if let Some((k, why)) = commands::code_in_args(name, &args.iter().map(|a| a.1.text()).collect::<Vec<_>>()) {
+        // awk and sed may have taken their program out of `args` above.
+        let texts: Vec<String> = args.iter().map(|a| a.1.text()).collect();
+        if let Some((k, why)) = commands::code_in_args(name, &texts) {
             return Err(unresolved(why, args[k].0, &args[k].1.raw));
         }
         if name == "ln" {
